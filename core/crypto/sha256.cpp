@@ -102,7 +102,7 @@ void Sha256::reset() {
 }
 
 Sha256& Sha256::write(std::span<const uint8_t> data) {
-  const Sha256TransformFn transform = sha256_transform();
+  const Sha256TransformFn transform = transform_;
   size_t used = bytes_ % 64;
   bytes_ += data.size();
   const uint8_t* p = data.data();

@@ -32,7 +32,11 @@ bool sha256_transform_self_test(Sha256TransformFn fn);
 // Incremental hasher. No allocation.
 class Sha256 {
  public:
-  Sha256() { reset(); }
+  // Uses the transform selected for this CPU.
+  Sha256() : transform_(sha256_transform()) { reset(); }
+  // Uses `transform` for every block: lets tests and benchmarks compare the
+  // accelerated backends with the portable reference through the same code.
+  explicit Sha256(Sha256TransformFn transform) : transform_(transform) { reset(); }
   void reset();
   Sha256& write(std::span<const uint8_t> data);
   void finalize(std::span<uint8_t, 32> out);
@@ -42,6 +46,7 @@ class Sha256 {
   uint64_t bytes_written() const { return bytes_; }
 
  private:
+  Sha256TransformFn transform_;
   std::array<uint32_t, 8> state_{};
   std::array<uint8_t, 64> buf_{};
   uint64_t bytes_ = 0;

@@ -1,0 +1,438 @@
+#include "pool/pool_server.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+#include "pool/block_template.h"
+#include "pool/rlimit.h"
+
+namespace btr::pool {
+
+void pool_log(const char* fmt, ...) {
+  char text[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::fprintf(stderr, "%s pool: %s\n", stamp, text);
+}
+
+// libuv wants plain function pointers; these forward to the server.
+struct ServerCallbacks {
+  // One read buffer for the whole loop: read callbacks run one at a time and
+  // the framer copies only what it must keep, so 19,000 idle miners cost no
+  // read buffers.
+  static void alloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+    static char storage[64 * 1024];
+    *buf = uv_buf_init(storage, sizeof storage);
+  }
+  static void read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+    auto* c = static_cast<Connection*>(s->data);
+    c->server->on_read(*c, nread, buf);
+  }
+  static void accept(uv_stream_t* listener, int status) {
+    if (status < 0) return;
+    auto* l = static_cast<PoolServer::Listener*>(listener->data);
+    l->server->on_new_connection(listener, l->port_index);
+  }
+  static void closed(uv_handle_t* h) {
+    auto* c = static_cast<Connection*>(h->data);
+    c->server->forget_connection(c);
+  }
+};
+
+namespace {
+
+struct WriteReq {
+  uv_write_t req{};
+  std::shared_ptr<const std::string> data;
+};
+
+void on_written(uv_write_t* req, int) { delete static_cast<WriteReq*>(req->data); }
+
+std::string peer_ip(uv_tcp_t* tcp) {
+  sockaddr_storage ss{};
+  int len = sizeof ss;
+  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
+  char ip[INET6_ADDRSTRLEN] = "?";
+  if (ss.ss_family == AF_INET) {
+    uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&ss), ip, sizeof ip);
+  } else if (ss.ss_family == AF_INET6) {
+    uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&ss), ip, sizeof ip);
+  }
+  return ip;
+}
+
+VardiffConfig vardiff_config(const PortConfig& p) {
+  VardiffConfig v;
+  v.start_difficulty = p.start_difficulty;
+  v.min_difficulty = p.min_difficulty;
+  v.max_difficulty = p.max_difficulty;
+  v.target_share_interval_s = p.target_share_interval_s;
+  v.retarget_interval_s = p.retarget_interval_s;
+  return v;
+}
+
+FeeSettings fee_settings(const PoolConfig& cfg) {
+  FeeSettings fee;
+  fee.percent = cfg.payout.fee_percent;
+  if (!cfg.payout.fee_address.empty()) {
+    auto addr = core::decode_address(cfg.payout.fee_address, address_prefixes(cfg.network));
+    if (addr.ok()) {
+      fee.script = core::address_script(*addr);
+    } else {
+      pool_log("fee_address %s refused (%s): no fee output", cfg.payout.fee_address.c_str(),
+               addr.error().c_str());
+    }
+  }
+  return fee;
+}
+
+uint32_t random_u32() {
+  std::random_device rd;
+  return rd();
+}
+
+}  // namespace
+
+PoolServer::PoolServer(PoolConfig config, std::unique_ptr<Ledger> ledger)
+    : cfg_(std::move(config)),
+      ledger_(std::move(ledger)),
+      work_(cfg_.pool_tag, fee_settings(cfg_), static_cast<unsigned>(cfg_.jobs_kept)),
+      extranonce1_(random_u32()),
+      ip_guard_(cfg_.max_connections_per_ip),
+      prefixes_(address_prefixes(cfg_.network)) {}
+
+PoolServer::~PoolServer() = default;
+
+core::Status PoolServer::start(uv_loop_t* loop, bool handle_signals) {
+  loop_ = loop;
+  const FileLimit lim = raise_open_file_limit();
+  pool_log("open-file limit %llu (hard %llu)%s", static_cast<unsigned long long>(lim.soft),
+           static_cast<unsigned long long>(lim.hard), lim.raised ? ", raised" : "");
+  if (!ledger_) {
+    auto l = SqliteLedger::open(cfg_.datadir + "/pool.sqlite");
+    if (!l.ok()) return core::fail(l.error());
+    ledger_ = std::move(l).value();
+  }
+  auto url = parse_http_url(cfg_.node_url);
+  if (!url.ok()) return core::fail(url.error());
+  if (auto st = listen_all(); !st.ok()) return st;
+  NodeClientOptions opt;
+  opt.url = *url;
+  opt.credentials = RpcCredentials{cfg_.node_cookie, cfg_.node_user, cfg_.node_password};
+  opt.zmq_hashblock = cfg_.zmq_hashblock;
+  opt.poll_interval_s = cfg_.block_poll_interval_s;
+  opt.template_refresh_s = cfg_.template_refresh_s;
+  opt.longpoll = cfg_.longpoll;
+  NodeEvents ev;
+  ev.on_template = [this](nlohmann::json t) { on_template(std::move(t)); };
+  ev.on_node_state = [](bool up, const std::string& why) {
+    if (up) {
+      pool_log("node reachable");
+    } else {
+      pool_log("node unreachable: %s (miners stay connected; retrying)", why.c_str());
+    }
+  };
+  ev.on_submit_result = [this](const SubmitOutcome& o) { on_submit_result(o); };
+  node_ = std::make_unique<NodeClient>(loop_, opt, std::move(ev));
+  node_->start();
+
+  uv_timer_init(loop_, &sweep_timer_);
+  sweep_timer_.data = this;
+  uv_timer_start(
+      &sweep_timer_, [](uv_timer_t* t) { static_cast<PoolServer*>(t->data)->on_sweep(); }, 250,
+      250);
+  uv_async_init(loop_, &stop_async_,
+                [](uv_async_t* a) { static_cast<PoolServer*>(a->data)->shutdown(); });
+  stop_async_.data = this;
+  if (handle_signals) {
+    signals_ = true;
+    for (uv_signal_t* s : {&sigint_, &sigterm_}) {
+      uv_signal_init(loop_, s);
+      s->data = this;
+    }
+    auto on_signal = [](uv_signal_t* s, int signum) {
+      pool_log("signal %d: shutting down", signum);
+      static_cast<PoolServer*>(s->data)->shutdown();
+    };
+    uv_signal_start(&sigint_, on_signal, SIGINT);
+    uv_signal_start(&sigterm_, on_signal, SIGTERM);
+  }
+  started_ = true;
+  last_flush_ms_ = last_vardiff_tick_ms_ = monotonic_ms();
+  return core::Status::success();
+}
+
+core::Status PoolServer::listen_all() {
+  for (size_t i = 0; i < cfg_.ports.size(); ++i) {
+    uint16_t port = cfg_.ports[i].port;
+    for (const std::string& host : cfg_.bind) {
+      sockaddr_storage addr{};
+      const bool v6 = host.find(':') != std::string::npos;
+      const int r = v6 ? uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr))
+                       : uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
+      if (r != 0) return core::fail("bad bind address " + host);
+      auto l = std::make_unique<Listener>();
+      l->server = this;
+      l->port_index = i;
+      uv_tcp_init(loop_, &l->tcp);
+      l->tcp.data = l.get();
+      const unsigned flags = v6 ? UV_TCP_IPV6ONLY : 0;
+      int err = uv_tcp_bind(&l->tcp, reinterpret_cast<const sockaddr*>(&addr), flags);
+      if (err == 0) err = uv_listen(reinterpret_cast<uv_stream_t*>(&l->tcp), 4096, ServerCallbacks::accept);
+      if (err != 0) {
+        uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp), nullptr);
+        listeners_.push_back(std::move(l));  // freed after the loop closed it
+        return core::fail("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                          uv_strerror(err));
+      }
+      sockaddr_storage got{};
+      int len = sizeof got;
+      uv_tcp_getsockname(&l->tcp, reinterpret_cast<sockaddr*>(&got), &len);
+      l->bound_port = ntohs(got.ss_family == AF_INET6
+                                ? reinterpret_cast<sockaddr_in6*>(&got)->sin6_port
+                                : reinterpret_cast<sockaddr_in*>(&got)->sin_port);
+      // Port 0 on several addresses: reuse the first ephemeral port for the rest.
+      if (port == 0) port = l->bound_port;
+      pool_log("stratum listening on %s port %u (difficulty %g, floor %g)", host.c_str(),
+               l->bound_port, cfg_.ports[i].start_difficulty, cfg_.ports[i].min_difficulty);
+      listeners_.push_back(std::move(l));
+    }
+  }
+  return core::Status::success();
+}
+
+std::vector<uint16_t> PoolServer::bound_ports() const {
+  std::vector<uint16_t> out(cfg_.ports.size(), 0);
+  for (const auto& l : listeners_) {
+    if (out[l->port_index] == 0) out[l->port_index] = l->bound_port;
+  }
+  return out;
+}
+
+void PoolServer::request_stop() {
+  if (started_) uv_async_send(&stop_async_);
+}
+
+void PoolServer::on_new_connection(uv_stream_t* listener, size_t port_index) {
+  const PortConfig& port = cfg_.ports[port_index];
+  auto* c = new Connection(this, port_index, vardiff_config(port), cfg_.max_line_bytes,
+                           Vardiff::Clock::now());
+  uv_tcp_init(loop_, &c->tcp);
+  c->tcp.data = c;
+  c->id = next_connection_id_++;
+  c->connected_ms = monotonic_ms();
+  c->extranonce2_size = static_cast<size_t>(port.extranonce2_size);
+  c->index = connections_.size();
+  connections_.push_back(c);
+  ++stats_.connections;
+  ++stats_.accepted_total;
+  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)) != 0 || stopping_) {
+    close_connection(*c, "accept failed");
+    return;
+  }
+  c->ip = peer_ip(&c->tcp);
+  if (!ip_guard_.admit(c->ip, c->connected_ms)) {
+    close_connection(*c, "per-IP limit or banned");
+    return;
+  }
+  c->counted_ip = true;
+  uv_tcp_nodelay(&c->tcp, 1);
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp), ServerCallbacks::alloc,
+                ServerCallbacks::read);
+}
+
+void PoolServer::on_read(Connection& c, ssize_t nread, const uv_buf_t* buf) {
+  if (nread < 0) {
+    close_connection(c, nread == UV_EOF ? "closed by peer" : uv_strerror(static_cast<int>(nread)));
+    return;
+  }
+  if (nread == 0 || c.closing) return;
+  if (!c.framer.feed(std::string_view(buf->base, static_cast<size_t>(nread))).ok()) {
+    // Complete lines before the overflow are still answered, then it goes.
+    while (auto line = c.framer.next_line()) {
+      if (c.closing) return;
+      handle_line(c, *line);
+    }
+    penalize(c, "line too long");
+    return;
+  }
+  while (auto line = c.framer.next_line()) {
+    if (c.closing) return;
+    handle_line(c, *line);
+  }
+}
+
+void PoolServer::send(Connection& c, std::string line) {
+  send(c, std::make_shared<const std::string>(std::move(line)));
+}
+
+void PoolServer::send(Connection& c, std::shared_ptr<const std::string> line) {
+  if (c.closing) return;
+  auto* stream = reinterpret_cast<uv_stream_t*>(&c.tcp);
+  size_t offset = 0;
+  // Nothing queued: try to write at once and avoid a request allocation.
+  if (uv_stream_get_write_queue_size(stream) == 0) {
+    uv_buf_t b = uv_buf_init(const_cast<char*>(line->data()), static_cast<unsigned>(line->size()));
+    const int n = uv_try_write(stream, &b, 1);
+    if (n == static_cast<int>(line->size())) return;
+    if (n > 0) offset = static_cast<size_t>(n);
+    if (n < 0 && n != UV_EAGAIN) {
+      close_connection(c, "write failed");
+      return;
+    }
+  }
+  auto* w = new WriteReq;
+  w->data = std::move(line);
+  w->req.data = w;
+  uv_buf_t b = uv_buf_init(const_cast<char*>(w->data->data() + offset),
+                           static_cast<unsigned>(w->data->size() - offset));
+  if (uv_write(&w->req, stream, &b, 1, on_written) != 0) {
+    delete w;
+    close_connection(c, "write failed");
+    return;
+  }
+  if (c.stalled_since_ms == 0 &&
+      uv_stream_get_write_queue_size(stream) > cfg_.write_high_water_bytes) {
+    c.stalled_since_ms = monotonic_ms();
+  }
+}
+
+void PoolServer::close_connection(Connection& c, const char* why) {
+  if (c.closing) return;
+  c.closing = true;
+  (void)why;
+  uv_close(reinterpret_cast<uv_handle_t*>(&c.tcp), ServerCallbacks::closed);
+}
+
+void PoolServer::forget_connection(Connection* c) {
+  if (c->counted_ip) ip_guard_.release(c->ip);
+  if (c->extranonce1) extranonce1_.release(*c->extranonce1);
+  Connection* last = connections_.back();
+  connections_[c->index] = last;
+  last->index = c->index;
+  connections_.pop_back();
+  --stats_.connections;
+  delete c;
+}
+
+void PoolServer::penalize(Connection& c, const char* why) {
+  const int64_t now = monotonic_ms();
+  ip_guard_.ban(c.ip, now + static_cast<int64_t>(cfg_.invalid_share_ban_s * 1000));
+  ++stats_.banned;
+  pool_log("connection %llu from %s dropped and IP banned for %.0f s: %s",
+           static_cast<unsigned long long>(c.id), c.ip.c_str(), cfg_.invalid_share_ban_s, why);
+  close_connection(c, why);
+}
+
+void PoolServer::on_sweep() {
+  const int64_t now = monotonic_ms();
+  const auto subscribe_ms = static_cast<int64_t>(cfg_.subscribe_timeout_s * 1000);
+  const auto stall_ms = static_cast<int64_t>(cfg_.write_stall_timeout_s * 1000);
+  const bool vardiff_tick = now - last_vardiff_tick_ms_ >= 5000;
+  if (vardiff_tick) last_vardiff_tick_ms_ = now;
+  const auto tick_time = Vardiff::Clock::now();
+  // Index loop: closing only marks a connection; removal happens in the
+  // close callback, after this function returns.
+  for (size_t i = 0; i < connections_.size(); ++i) {
+    Connection& c = *connections_[i];
+    if (c.closing) continue;
+    if (!c.subscribed && now - c.connected_ms > subscribe_ms) {
+      close_connection(c, "no subscribe in time");
+      continue;
+    }
+    auto* stream = reinterpret_cast<uv_stream_t*>(&c.tcp);
+    if (uv_stream_get_write_queue_size(stream) > cfg_.write_high_water_bytes) {
+      if (c.stalled_since_ms == 0) c.stalled_since_ms = now;
+      if (now - c.stalled_since_ms > stall_ms) {
+        ++stats_.disconnected_slow;
+        pool_log("connection %llu from %s: write queue above %zu bytes for %.0f s, dropped",
+                 static_cast<unsigned long long>(c.id), c.ip.c_str(), cfg_.write_high_water_bytes,
+                 cfg_.write_stall_timeout_s);
+        close_connection(c, "slow reader");
+        continue;
+      }
+    } else {
+      c.stalled_since_ms = 0;
+    }
+    if (vardiff_tick && c.payout && !c.last_job_id.empty()) {
+      if (c.vardiff.on_tick(tick_time)) {
+        c.difficulty_pending = true;
+        send_job(c, false);
+      }
+    }
+  }
+  if (now - last_flush_ms_ >= 5000) {
+    last_flush_ms_ = now;
+    ip_guard_.sweep(now);
+    if (auto st = ledger_->flush(); !st.ok()) pool_log("ledger flush failed: %s", st.error().c_str());
+  }
+}
+
+void PoolServer::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  pool_log("stopping: closing %zu connections", connections_.size());
+  for (auto& l : listeners_) {
+    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&l->tcp))) {
+      uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp), nullptr);
+    }
+  }
+  for (size_t i = 0; i < connections_.size(); ++i) close_connection(*connections_[i], "shutdown");
+  if (node_) node_->stop();
+  uv_timer_stop(&sweep_timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
+  if (signals_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+  }
+  // Shares answered so far are written before the loop ends.
+  if (auto st = ledger_->flush(); st.ok()) {
+    pool_log("ledger flushed");
+  } else {
+    pool_log("ledger flush failed: %s", st.error().c_str());
+  }
+}
+
+void PoolServer::on_template(nlohmann::json tmpl) {
+  auto parsed = parse_block_template(tmpl);
+  if (!parsed.ok()) {
+    pool_log("template refused: %s", parsed.error().c_str());
+    return;
+  }
+  auto shared = std::make_shared<const BlockTemplate>(std::move(parsed).value());
+  const uint32_t height = shared->height;
+  const auto up = work_.on_template(std::move(shared));
+  if (!up.changed) return;
+  ++stats_.templates;
+  if (up.new_tip) {
+    pool_log("new block template: height %u, %zu transactions, prev %s", height,
+             work_.current_template()->transactions.size(),
+             work_.current_template()->prev_block.to_display_hex().c_str());
+  }
+  broadcast_jobs(up.new_tip);
+}
+
+void PoolServer::on_submit_result(const SubmitOutcome& o) {
+  auto it = pending_blocks_.find(o.tag);
+  if (it == pending_blocks_.end()) return;
+  BlockEvent ev = std::move(it->second);
+  pending_blocks_.erase(it);
+  ev.accepted = o.accepted;
+  ev.submit_result = o.result;
+  if (o.accepted) ++stats_.blocks_accepted;
+  pool_log("block %s at height %lld by %s: %s", ev.hash.c_str(), static_cast<long long>(ev.height),
+           ev.worker.c_str(), o.result.c_str());
+  ledger_->on_block(ev);
+}
+
+}  // namespace btr::pool

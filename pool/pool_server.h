@@ -1,0 +1,127 @@
+#pragma once
+// btr-pool's server: one libuv loop for every miner socket. It listens on
+// each configured port and address (IPv4 and IPv6), runs the Stratum
+// sessions (session.cpp), gets work from btr-node through NodeClient, sends
+// found blocks first and reports shares and blocks to the ledger.
+//
+// Lifetime: construct, start(loop) on the loop's thread, uv_run(loop);
+// request_stop() from any thread (or SIGINT/SIGTERM when handle_signals)
+// closes everything, flushes the ledger and lets uv_run return.
+
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "pool/config.h"
+#include "pool/connection.h"
+#include "pool/extranonce.h"
+#include "pool/ip_guard.h"
+#include "pool/ledger.h"
+#include "pool/node_client.h"
+#include "pool/work_manager.h"
+#include "stratum/codec.h"
+
+namespace btr::pool {
+
+struct PoolStats {
+  std::atomic<uint64_t> connections{0};  // open now
+  std::atomic<uint64_t> accepted_total{0};
+  std::atomic<uint64_t> shares_accepted{0};
+  std::atomic<uint64_t> shares_rejected{0};
+  std::atomic<uint64_t> blocks_submitted{0};
+  std::atomic<uint64_t> blocks_accepted{0};
+  std::atomic<uint64_t> templates{0};
+  std::atomic<uint64_t> disconnected_slow{0};
+  std::atomic<uint64_t> banned{0};
+};
+
+class PoolServer {
+ public:
+  // ledger may be null: then <datadir>/pool.sqlite is opened at start().
+  PoolServer(PoolConfig config, std::unique_ptr<Ledger> ledger);
+  ~PoolServer();
+  PoolServer(const PoolServer&) = delete;
+  PoolServer& operator=(const PoolServer&) = delete;
+
+  core::Status start(uv_loop_t* loop, bool handle_signals = false);
+  void request_stop();  // any thread
+
+  // The port each listener got, in config order (port 0 -> ephemeral).
+  std::vector<uint16_t> bound_ports() const;
+  const PoolStats& stats() const { return stats_; }
+  const PoolConfig& config() const { return cfg_; }
+
+ private:
+  friend struct ServerCallbacks;
+
+  // pool_server.cpp: sockets, timers, lifetime.
+  core::Status listen_all();
+  void on_new_connection(uv_stream_t* listener, size_t port_index);
+  void on_read(Connection& c, ssize_t nread, const uv_buf_t* buf);
+  void send(Connection& c, std::shared_ptr<const std::string> line);
+  void send(Connection& c, std::string line);
+  void close_connection(Connection& c, const char* why);
+  void forget_connection(Connection* c);
+  void on_sweep();
+  void shutdown();
+
+  // session.cpp: the Stratum protocol.
+  void handle_line(Connection& c, std::string_view line);
+  void handle_configure(Connection& c, const stratum::MessageId& id, const stratum::Configure& m);
+  void handle_subscribe(Connection& c, const stratum::MessageId& id, const stratum::Subscribe& m);
+  void handle_authorize(Connection& c, const stratum::MessageId& id, const stratum::Authorize& m);
+  void handle_suggest(Connection& c, const stratum::MessageId& id,
+                      const stratum::SuggestDifficulty& m);
+  void handle_submit(Connection& c, const stratum::MessageId& id, const stratum::Submit& m);
+  void send_job(Connection& c, bool clean);
+  void broadcast_jobs(bool clean);
+  void penalize(Connection& c, const char* why);
+
+  // Node events (on the loop thread).
+  void on_template(nlohmann::json tmpl);
+  void on_submit_result(const SubmitOutcome& outcome);
+
+  PoolConfig cfg_;
+  std::unique_ptr<Ledger> ledger_;
+  uv_loop_t* loop_ = nullptr;
+  std::unique_ptr<NodeClient> node_;
+  WorkManager work_;
+  Extranonce1Allocator extranonce1_;
+  IpGuard ip_guard_;
+  core::AddressPrefixes prefixes_;
+
+  struct Listener {
+    uv_tcp_t tcp{};
+    PoolServer* server = nullptr;
+    size_t port_index = 0;
+    uint16_t bound_port = 0;
+  };
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<Connection*> connections_;
+  uint64_t next_connection_id_ = 1;
+
+  uv_timer_t sweep_timer_{};
+  uv_async_t stop_async_{};
+  uv_signal_t sigint_{};
+  uv_signal_t sigterm_{};
+  bool signals_ = false;
+  bool started_ = false;
+  bool stopping_ = false;
+  int64_t last_flush_ms_ = 0;
+  int64_t last_vardiff_tick_ms_ = 0;
+
+  uint64_t next_block_tag_ = 1;
+  std::map<uint64_t, BlockEvent> pending_blocks_;
+  PoolStats stats_;
+};
+
+// Timestamped line to stderr.
+void pool_log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+}  // namespace btr::pool

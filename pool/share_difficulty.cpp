@@ -1,0 +1,28 @@
+#include "pool/share_difficulty.h"
+
+#include <algorithm>
+
+namespace btr::pool {
+
+void ShareDifficultyTracker::on_set_difficulty(double difficulty) {
+  current_ = difficulty;
+  // Jobs already sent: the miner may still be hashing them at the old
+  // difficulty, or already at the new one; accept the lower.
+  for (auto& [id, diff] : jobs_) diff = std::min(diff, difficulty);
+}
+
+void ShareDifficultyTracker::on_notify(std::string_view job_id) {
+  const auto it = std::find_if(jobs_.begin(), jobs_.end(),
+                               [&](const auto& e) { return e.first == job_id; });
+  if (it != jobs_.end()) jobs_.erase(it);
+  jobs_.emplace_back(std::string(job_id), current_);
+  while (jobs_.size() > capacity_) jobs_.pop_front();
+}
+
+double ShareDifficultyTracker::required(std::string_view job_id) const {
+  for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it)
+    if (it->first == job_id) return it->second;
+  return current_;
+}
+
+}  // namespace btr::pool
