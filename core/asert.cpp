@@ -40,8 +40,8 @@ Uint256 asert_scale_target(const Uint256& ref_target, int64_t exponent, const Ui
   shifts -= 16;  // the factor carried 2^16
   if (shifts <= 0) {
     next = -shifts >= 256 ? Uint256() : next >> static_cast<unsigned>(-shifts);
-  } else if (shifts >= 256 || (next << static_cast<unsigned>(shifts)) >>
-                                      static_cast<unsigned>(shifts) != next) {
+  } else if (shifts >= 256 ||
+             (next << static_cast<unsigned>(shifts)) >> static_cast<unsigned>(shifts) != next) {
     next = pow_limit;  // high bits would be lost: far above the limit anyway
   } else {
     next <<= static_cast<unsigned>(shifts);

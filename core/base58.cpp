@@ -51,9 +51,8 @@ std::string encode_base58(std::span<const uint8_t> data) {
 Result<std::vector<uint8_t>> decode_base58(std::string_view text, size_t max_len) {
   // Each character carries log(58)/log(256) < 0.733 bytes; a '1' is one byte.
   if (text.size() > max_len * 138 / 100 + 1) return fail("base58-too-long");
-  const size_t ones =
-      static_cast<size_t>(std::find_if(text.begin(), text.end(), [](char c) { return c != '1'; }) -
-                          text.begin());
+  const size_t ones = static_cast<size_t>(
+      std::find_if(text.begin(), text.end(), [](char c) { return c != '1'; }) - text.begin());
   if (ones > max_len) return fail("base58-too-long");
   std::vector<uint8_t> bytes;  // base-256 digits, least significant first
   bytes.reserve(text.size() * 733 / 1000 + 1);

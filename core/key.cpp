@@ -20,7 +20,9 @@ const secp256k1_context* signing_context() {
 }
 
 // Parsing and verification need no precomputed tables.
-const secp256k1_context* verify_context() { return secp256k1_context_static; }
+const secp256k1_context* verify_context() {
+  return secp256k1_context_static;
+}
 
 bool valid_secret(std::span<const uint8_t> b) {
   return b.size() == kPrivateKeySize && secp256k1_ec_seckey_verify(verify_context(), b.data()) == 1;
@@ -87,7 +89,6 @@ bool PublicKey::verify(const Hash256& digest, std::span<const uint8_t> der) cons
   return secp256k1_ecdsa_verify(verify_context(), &sig, digest.data(), &point) == 1;
 }
 
-
 // --- PrivateKey --------------------------------------------------------------
 
 Result<PrivateKey> PrivateKey::from_bytes(std::span<const uint8_t> bytes) {
@@ -122,8 +123,8 @@ PublicKey PrivateKey::public_key(bool compressed) const {
 std::vector<uint8_t> PrivateKey::sign(const Hash256& digest) const {
   secp256k1_ecdsa_signature sig;
   // Null nonce function: RFC 6979. The result is always low S.
-  const int ok =
-      secp256k1_ecdsa_sign(signing_context(), &sig, digest.data(), secret_.data(), nullptr, nullptr);
+  const int ok = secp256k1_ecdsa_sign(signing_context(), &sig, digest.data(), secret_.data(),
+                                      nullptr, nullptr);
   assert(ok == 1);
   (void)ok;
   std::vector<uint8_t> der(kMaxDerSignatureSize);

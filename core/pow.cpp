@@ -7,7 +7,9 @@ namespace btr::core {
 namespace {
 
 // Difficulty 1 as a double: 0xffff * 2^208.
-double diff1_as_double() { return std::ldexp(65535.0, 208); }
+double diff1_as_double() {
+  return std::ldexp(65535.0, 208);
+}
 
 }  // namespace
 
@@ -64,7 +66,9 @@ bool check_proof_of_work(const Hash256& hash, uint32_t bits, const Uint256& pow_
   return target.ok() && hash_meets_target(hash, *target);
 }
 
-Uint256 diff1_target() { return Uint256(0xffff) << 208; }
+Uint256 diff1_target() {
+  return Uint256(0xffff) << 208;
+}
 
 double difficulty_from_target(const Uint256& target) {
   if (target.is_zero()) return std::numeric_limits<double>::infinity();

@@ -137,8 +137,9 @@ uint64_t GpuPipelineBackend::scan_batch(const ScanConstants& constants, uint32_t
     }
     done = std::min<uint64_t>(end, uint64_t{chunk.first} + chunk.count);
   }
-  // Keep the device busy with the nonces the driver will most likely ask for next.
-  if (queued_ < kSlots && end < kNonceSpace) {
+  // Keep the device busy with the nonces the driver will most likely ask for next. Only after a
+  // full-sized batch: a shorter one is the end of a job's range.
+  if (queued_ < kSlots && end < kNonceSpace && count >= batch_size()) {
     if (auto st = launch_next(constants, end, kNonceSpace); !st) error_ = st.error();
   }
   return count;

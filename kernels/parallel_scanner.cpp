@@ -76,9 +76,9 @@ void ParallelScanner::run(unsigned index) {
     job.nonce_first = static_cast<uint32_t>(slice.first);
     job.nonce_end = slice.end;
     options.cancel = CancelToken{&generation_, gen};
+    options.progress = &total_hashes_;
     ScanResult part;
     if (slice.first < slice.end) part = scan(*backends_[index], job, options);
-    total_hashes_.fetch_add(part.hashes, std::memory_order_relaxed);
 
     std::lock_guard lock(mu_);
     if (generation_.load(std::memory_order_relaxed) != gen) continue;  // replaced: drop it

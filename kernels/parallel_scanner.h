@@ -40,7 +40,7 @@ class ParallelScanner {
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
 
   // Starts `job`, replacing the running one (whose partial result is dropped). The CancelToken
-  // in `options` is ignored: the scanner uses its own generation counter.
+  // and progress in `options` are ignored: the scanner uses its own.
   void submit(const ScanJob& job, ScanOptions options = {});
   // Stops the running job on every thread.
   void cancel();

@@ -143,6 +143,7 @@ ScanResult scan(ScanBackend& backend, const ScanJob& job, const ScanOptions& opt
       const uint64_t done = backend.scan_batch(constants, static_cast<uint32_t>(next), count, out);
       assert(done >= 1 && done <= count);
       result.hashes += done;
+      if (options.progress != nullptr) options.progress->fetch_add(done, std::memory_order_relaxed);
       result.candidates += out.size;
       next += done;
       for (uint32_t i = 0; i < out.size; ++i) {

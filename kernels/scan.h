@@ -147,6 +147,8 @@ struct ScanOptions {
   std::function<void(const ScanHit&)> on_hit;
   // Called for every false hit (a kernel bug); the caller decides how to log it.
   std::function<void(const FalseHit&)> on_false_hit;
+  // When set, the hashes of every batch are added here as the scan goes (rate displays).
+  std::atomic<uint64_t>* progress = nullptr;
 };
 
 struct ScanResult {

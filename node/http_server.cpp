@@ -19,6 +19,7 @@ struct HttpServer::Connection {
   bool reading = false;
   bool eof = false;
   bool in_dispatch = false;
+  int pending_writes = 0;
 
   explicit Connection(HttpLimits limits) : parser(limits) {}
 };
@@ -100,7 +101,18 @@ void HttpServer::close() {
              [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
   }
   listeners_.clear();
-  while (!conns_.empty()) close_connection(conns_.begin()->second);
+  // Connections with a reply still being written close when it is done
+  // (the answer to "stop" must reach its client).
+  std::vector<Connection*> now;
+  for (auto& [id, c] : conns_) {
+    if (c->pending_writes > 0) {
+      c->eof = true;
+      update_reading(c);
+    } else {
+      now.push_back(c);
+    }
+  }
+  for (Connection* c : now) close_connection(c);
 }
 
 void HttpServer::on_connection(uv_stream_t* listener, int status) {
@@ -248,6 +260,7 @@ void HttpServer::write_response(Connection* c, const HttpResponse& response, boo
     close_connection(c);
     return;
   }
+  ++c->pending_writes;
   if (close_after) {
     // Nothing more is read; the connection closes when the write completes.
     c->busy = true;
@@ -262,7 +275,12 @@ void HttpServer::on_write(uv_write_t* req, int status) {
   const bool close_after = w->close_after;
   delete w;
   if (status == UV_ECANCELED) return;  // the connection is already closing
-  if ((status < 0 || close_after) && c->server != nullptr) c->server->close_connection(c);
+  --c->pending_writes;
+  HttpServer* server = c->server;
+  if (server == nullptr) return;
+  if (status < 0 || close_after || (server->closing_ && c->pending_writes == 0)) {
+    server->close_connection(c);
+  }
 }
 
 void HttpServer::close_connection(Connection* c) {

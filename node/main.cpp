@@ -1,6 +1,9 @@
+// btr-node: the BitSilver node. See node/node_app.h and `btr-node --help`.
+
 #include <cstdio>
 
 #include "node/config.h"
+#include "node/node_app.h"
 
 int main(int argc, char** argv) {
   auto parsed = btr::node::parse_node_config(argc, argv);
@@ -8,5 +11,6 @@ int main(int argc, char** argv) {
     std::fputs((parsed.message + "\n").c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
-  return 0;
+  btr::node::NodeApp app(std::move(*parsed.config));
+  return app.run();
 }

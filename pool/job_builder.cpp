@@ -1,7 +1,7 @@
 #include "pool/job_builder.h"
 
-#include "core/crypto/sha256.h"
 #include "core/hex.h"
+#include "core/merkle.h"
 #include "core/pow.h"
 #include "core/serialize.h"
 
@@ -70,25 +70,6 @@ std::vector<uint8_t> bip34_height_push(uint32_t height) {
   return push;
 }
 
-std::vector<core::Hash256> coinbase_merkle_branch(std::span<const core::Hash256> txids) {
-  std::vector<core::Hash256> branch;
-  // Level 0 is [coinbase, txids...]; the coinbase slot's value never
-  // influences a sibling on its path, so a placeholder is enough.
-  std::vector<core::Hash256> level(txids.size() + 1);
-  std::copy(txids.begin(), txids.end(), level.begin() + 1);
-  while (level.size() > 1) {
-    branch.push_back(level[1]);
-    std::vector<core::Hash256> next;
-    next.reserve((level.size() + 1) / 2);
-    for (size_t i = 0; i < level.size(); i += 2) {
-      const core::Hash256& right = i + 1 < level.size() ? level[i + 1] : level[i];
-      next.push_back(core::sha256d_pair(level[i], right));
-    }
-    level = std::move(next);
-  }
-  return branch;
-}
-
 Result<Job> build_job(std::shared_ptr<const BlockTemplate> block_template,
                       std::span<const PayoutOutput> payouts, const JobOptions& options,
                       std::string job_id, bool clean_jobs) {
@@ -117,7 +98,7 @@ Result<Job> build_job(std::shared_ptr<const BlockTemplate> block_template,
   std::vector<core::Hash256> txids;
   txids.reserve(t.transactions.size());
   for (const auto& tx : t.transactions) txids.push_back(tx.txid);
-  n.merkle_branch = coinbase_merkle_branch(txids);
+  n.merkle_branch = core::coinbase_merkle_branch(txids);
   n.job_id = std::move(job_id);
   n.prev_block = t.prev_block;
   n.version = kJobVersion;

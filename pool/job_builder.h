@@ -62,9 +62,7 @@ core::Result<Job> build_job(std::shared_ptr<const BlockTemplate> block_template,
 // BIP34 height push as job_builder writes it (see above).
 std::vector<uint8_t> bip34_height_push(uint32_t height);
 
-// Merkle branch for the coinbase (leaf 0) over [coinbase, txids...], with
-// Bitcoin's duplicate-last-node rule.
-std::vector<core::Hash256> coinbase_merkle_branch(std::span<const core::Hash256> txids);
+// The Merkle branch is core::coinbase_merkle_branch (core/merkle.h).
 
 // header || compact size(tx count) || coinbase || transactions[].data, hex.
 std::string assemble_block_hex(const BlockTemplate& block_template,

@@ -1,6 +1,7 @@
 #include "pool/share_validator.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include "core/pow.h"
@@ -30,6 +31,7 @@ ShareOutcome validate_share(const stratum::Submit& submit, const ShareContext& c
                             JobStore& jobs) {
   assert(context.difficulty != nullptr);
   ShareOutcome out;
+  if (!context.subscribed) return refuse(out, ErrorCode::kNotSubscribed, reason::kNotSubscribed);
   // 1. The worker named in params[0] must be authorized on this session.
   if (context.authorized_workers.empty())
     return refuse(out, ErrorCode::kUnauthorized, reason::kUnauthorized);
@@ -56,10 +58,14 @@ ShareOutcome validate_share(const stratum::Submit& submit, const ShareContext& c
     return refuse(out, ErrorCode::kOther, reason::kNtimeOutOfRange);
 
   // 5. Version bits only inside the negotiated mask; BIP310 final version.
-  const uint32_t bits = submit.version_bits.value_or(0);
-  if ((bits & ~context.version_mask) != 0)
-    return refuse(out, ErrorCode::kOther, reason::kInvalidVersionMask);
-  out.version = stratum::apply_version_bits(job.notify.version, bits, context.version_mask);
+  // Without a 6th param the job's version is used unchanged.
+  out.version = job.notify.version;
+  if (submit.version_bits) {
+    const uint32_t bits = *submit.version_bits;
+    if ((bits & ~context.version_mask) != 0)
+      return refuse(out, ErrorCode::kOther, reason::kInvalidVersionMask);
+    out.version = stratum::apply_version_bits(job.notify.version, bits, context.version_mask);
+  }
 
   // 6. Rebuild and hash.
   stratum::ShareFields fields{context.extranonce1, submit.extranonce2, submit.ntime, submit.nonce,

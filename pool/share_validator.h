@@ -1,11 +1,13 @@
 #pragma once
 // Validates a mining.submit in mining-interop.md section 2's order:
+//  0. the session has subscribed                             (25 "Not subscribed")
 //  1. params[0] is an authorized worker of the session      (24 "Worker mismatch")
 //  2. known job; not from before the current tip            (21 "Invalid JobID" / "Stale")
 //  3. extranonce2 length exactly the job's                   (20 "Invalid nonce2 length")
 //  4. job.ntime <= ntime <= job.ntime + 7000                 (20 "Ntime out of range")
 //  5. version bits only inside the negotiated mask           (20 "Invalid version mask")
-//     final version = (job & ~mask) | (bits & mask)
+//     final version = (job & ~mask) | (bits & mask); the job's version when
+//     no 6th param is sent
 //  6. rebuild coinbase, Merkle root, header, SHA256d; share difficulty
 //  7. duplicate (job, en1, en2, ntime, nonce, version)       (22 "Duplicate")
 //  8. block candidate when the hash meets the network target (block hex built)
@@ -35,6 +37,7 @@ struct ShareContext {
   std::span<const uint8_t> extranonce1;
   uint32_t version_mask = 0;  // negotiated by mining.configure; 0 = no rolling
   const ShareDifficultyTracker* difficulty = nullptr;  // required
+  bool subscribed = true;  // false: refused first with 25 "Not subscribed"
 };
 
 struct ShareOutcome {

@@ -117,7 +117,9 @@ Result<double> parse_decimal(std::string_view text) {
 }
 
 Result<ClientMessage> parse_suggest(const std::string& method, const json& p) {
-  if (method.size() > kSuggestLegacyPrefix.size() && method.back() == ')') {
+  if (method != "mining.suggest_difficulty") {
+    if (method.size() <= kSuggestLegacyPrefix.size() + 1 || method.back() != ')')
+      return fail("malformed mining.suggest_difficulty(N) method");
     // ckpool's legacy form: the value is inside the method name.
     const std::string_view inner = std::string_view(method).substr(
         kSuggestLegacyPrefix.size(), method.size() - kSuggestLegacyPrefix.size() - 1);

@@ -18,7 +18,9 @@ const uint32_t kSha256K[64] = {
 
 namespace {
 
-constexpr uint32_t rotr(uint32_t x, int n) { return x >> n | x << (32 - n); }
+constexpr uint32_t rotr(uint32_t x, int n) {
+  return x >> n | x << (32 - n);
+}
 
 void compress_one(uint32_t* s, const uint8_t* block) {
   uint32_t w[64];
@@ -30,8 +32,8 @@ void compress_one(uint32_t* s, const uint8_t* block) {
   }
   uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
   for (int i = 0; i < 64; ++i) {
-    const uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                        kSha256K[i] + w[i];
+    const uint32_t t1 =
+        h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kSha256K[i] + w[i];
     const uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g;
     g = f;
@@ -76,8 +78,12 @@ void sha256_transform_portable(uint32_t* state, const uint8_t* blocks, size_t nb
   for (size_t i = 0; i < nblocks; ++i) compress_one(state, blocks + 64 * i);
 }
 
-Sha256TransformFn sha256_transform() { return selected().fn; }
-const char* sha256_backend_name() { return selected().name; }
+Sha256TransformFn sha256_transform() {
+  return selected().fn;
+}
+const char* sha256_backend_name() {
+  return selected().name;
+}
 
 bool sha256_transform_self_test(Sha256TransformFn fn) {
   // Fixed blocks plus a simple LCG stream; one, two and three blocks at once.
@@ -142,7 +148,9 @@ Hash256 Sha256::finalize() {
   return h;
 }
 
-Hash256 sha256(std::span<const uint8_t> data) { return Sha256().write(data).finalize(); }
+Hash256 sha256(std::span<const uint8_t> data) {
+  return Sha256().write(data).finalize();
+}
 
 Hash256 sha256d(std::span<const uint8_t> data) {
   const Hash256 first = sha256(data);

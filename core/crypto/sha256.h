@@ -16,9 +16,8 @@ namespace btr::core {
 // Compresses nblocks consecutive 64-byte blocks into state (8 words).
 using Sha256TransformFn = void (*)(uint32_t* state, const uint8_t* blocks, size_t nblocks);
 
-inline constexpr std::array<uint32_t, 8> kSha256Init = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-                                                        0xa54ff53a, 0x510e527f, 0x9b05688c,
-                                                        0x1f83d9ab, 0x5be0cd19};
+inline constexpr std::array<uint32_t, 8> kSha256Init = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 extern const uint32_t kSha256K[64];
 
 void sha256_transform_portable(uint32_t* state, const uint8_t* blocks, size_t nblocks);

@@ -41,7 +41,8 @@ void compress_block(__m128i& abef, __m128i& cdgh, const uint8_t* block) {
   for (int g = 0; g < 16; ++g) {
     const __m128i m = g < 4 ? load_be_words(block + 16 * g) : next_schedule(w, g);
     w[g & 3] = m;
-    __m128i wk = _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kSha256K[4 * g])));
+    __m128i wk =
+        _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kSha256K[4 * g])));
     cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
     wk = _mm_shuffle_epi32(wk, 0x0e);  // the upper two W+K words
     abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);

@@ -20,9 +20,13 @@
 
 #if defined(__CUDACC__)
 #define BTR_HD __host__ __device__ __forceinline__
-#define BTR_UNROLL _Pragma("unroll")
 #else
 #define BTR_HD inline
+#endif
+// Only the device pass knows the pragma; host compilers would warn about it.
+#if defined(__CUDA_ARCH__)
+#define BTR_UNROLL _Pragma("unroll")
+#else
 #define BTR_UNROLL
 #endif
 

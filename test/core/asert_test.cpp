@@ -15,13 +15,16 @@ using namespace btr::core;
 
 namespace {
 
+// Heights are unsigned: run10 crosses 2^63 (only their differences matter).
 struct AsertRun {
-  int64_t anchor_height = -1;
+  uint64_t anchor_height = 0;
+  bool has_anchor_height = false;
   int64_t anchor_parent_time = -1;
   uint32_t anchor_bits = 0;
   int64_t iterations = -1;
   struct Row {
-    int64_t height, time;
+    uint64_t height;
+    int64_t time;
     uint32_t bits;
   };
   std::vector<Row> rows;
@@ -37,13 +40,18 @@ AsertRun parse_run(const std::string& text) {
     if (line.starts_with("##")) {
       const auto colon = line.find(':');
       if (colon == std::string::npos) continue;
-      const std::string key = line.substr(line.find_first_not_of("# "), colon - line.find_first_not_of("# "));
+      const std::string key =
+          line.substr(line.find_first_not_of("# "), colon - line.find_first_not_of("# "));
       const std::string value = line.substr(colon + 1);
-      if (key == "anchor height") run.anchor_height = std::stoll(value);
+      if (key == "anchor height") {
+        run.anchor_height = std::stoull(value);
+        run.has_anchor_height = true;
+      }
       if (key == "anchor ancestor time" || key == "anchor parent time") {
         run.anchor_parent_time = std::stoll(value);
       }
-      if (key == "anchor nBits") run.anchor_bits = static_cast<uint32_t>(std::stoul(value, nullptr, 16));
+      if (key == "anchor nBits")
+        run.anchor_bits = static_cast<uint32_t>(std::stoul(value, nullptr, 16));
       if (key == "iterations") run.iterations = std::stoll(value);
       continue;
     }
@@ -73,15 +81,18 @@ TEST_CASE("asert reproduces all aserti3-2d vectors run01..run12") {
     std::snprintf(name, sizeof name, "run%02d", n);
     const AsertRun run = parse_run(btr::test::read_file(dir / "asert" / name));
     INFO(name);
-    REQUIRE(run.anchor_height >= 0);
+    REQUIRE(run.has_anchor_height);
     REQUIRE(run.anchor_parent_time >= 0);
     CHECK(static_cast<int64_t>(run.rows.size()) == run.iterations);
     const auto anchor_target = target_from_bits(run.anchor_bits, kBchLimit);
     REQUIRE(anchor_target.ok());
     for (const auto& r : run.rows) {
       INFO("height " << r.height << " time " << r.time);
-      const Uint256 next = calculate_asert(*anchor_target, kBchSpacing, r.time - run.anchor_parent_time,
-                                           r.height - run.anchor_height, kBchLimit, kBchHalfLife);
+      REQUIRE(r.height >= run.anchor_height);
+      const auto height_diff = static_cast<int64_t>(r.height - run.anchor_height);
+      const Uint256 next =
+          calculate_asert(*anchor_target, kBchSpacing, r.time - run.anchor_parent_time, height_diff,
+                          kBchLimit, kBchHalfLife);
       CHECK(encode_compact(next) == r.bits);
       ++rows;
     }
@@ -97,8 +108,8 @@ TEST_CASE("asert exponent steps: exact powers of two and the clamps") {
   CHECK(asert_scale_target(ref, 65536, limit) == ref << 1);
   CHECK(asert_scale_target(ref, -65536, limit) == ref >> 1);
   CHECK(asert_scale_target(ref, 8 * 65536, limit) == ref << 8);
-  CHECK(asert_scale_target(ref, 9 * 65536, limit) == limit);       // above the limit
-  CHECK(asert_scale_target(ref, 5000 * 65536, limit) == limit);    // would overflow 256 bits
+  CHECK(asert_scale_target(ref, 9 * 65536, limit) == limit);          // above the limit
+  CHECK(asert_scale_target(ref, 5000 * 65536, limit) == limit);       // would overflow 256 bits
   CHECK(asert_scale_target(ref, -300 * 65536, limit) == Uint256(1));  // would reach zero
   // Half a half-life: 2^0.5 ~ 1.41421 within the cubic's 0.013%.
   const double ratio = asert_scale_target(ref, 32768, limit).to_double() / ref.to_double();
@@ -142,9 +153,9 @@ TEST_CASE("BitSilver's rule is aserti3-2d with the anchor's parent one spacing e
     const int64_t blocks = static_cast<int64_t>(rng() % 2000000);
     const int64_t jitter = static_cast<int64_t>(rng() % 4000000) - 2000000;
     const AsertParent parent{anchor.height + blocks, anchor.time + 60 * blocks + jitter};
-    const Uint256 bch = calculate_asert(anchor_target, params.spacing,
-                                        parent.time - (anchor.time - params.spacing), blocks,
-                                        params.pow_limit, params.half_life);
+    const Uint256 bch =
+        calculate_asert(anchor_target, params.spacing, parent.time - (anchor.time - params.spacing),
+                        blocks, params.pow_limit, params.half_life);
     CHECK(next_bits_asert(anchor, parent, params) == encode_compact(bch));
   }
 }

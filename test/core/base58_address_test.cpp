@@ -121,8 +121,7 @@ TEST_CASE("regtest pre-mine WIF and address from chain.md") {
   REQUIRE(decoded.ok());
   CHECK(decoded->type == AddressType::kP2pkh);
   CHECK(to_hex(decoded->hash.bytes) == "8e68bb02448f9cd6b7f4facc39ba3aa826b92ff4");
-  CHECK(to_hex(address_script(*decoded)) ==
-        "76a9148e68bb02448f9cd6b7f4facc39ba3aa826b92ff488ac");
+  CHECK(to_hex(address_script(*decoded)) == "76a9148e68bb02448f9cd6b7f4facc39ba3aa826b92ff488ac");
   // The same key on main net is a different address and WIF.
   CHECK(decode_address("mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs", kMain).error() ==
         "address-wrong-network");

@@ -125,7 +125,8 @@ TEST_CASE("regtest pre-mine key facts from chain.md") {
   auto key = PrivateKey::from_bytes(secret.bytes);
   REQUIRE(key.ok());
   const PublicKey pub = key->public_key(true);
-  CHECK(to_hex(pub.bytes()) == "031c2eef48efcf9bc9084944e98faa15043919e008f14cd5b876f485caff36c6b1");
+  CHECK(to_hex(pub.bytes()) ==
+        "031c2eef48efcf9bc9084944e98faa15043919e008f14cd5b876f485caff36c6b1");
   CHECK(to_hex(pub.id().bytes) == "8e68bb02448f9cd6b7f4facc39ba3aa826b92ff4");
 }
 
@@ -166,16 +167,33 @@ TEST_CASE("ECDSA sign and verify: strict DER, low S, deterministic") {
 TEST_CASE("strict DER (BIP66) encoding rules") {
   // r = 1, s = 1.
   CHECK(is_strict_der(hex("3006020101020101")));
-  CHECK_FALSE(is_strict_der(hex("3106020101020101")));      // not a sequence
-  CHECK_FALSE(is_strict_der(hex("3007020101020101")));      // wrong total length
-  CHECK_FALSE(is_strict_der(hex("300602010102010100")));    // trailing byte
-  CHECK_FALSE(is_strict_der(hex("3006030101020101")));      // R not an integer
-  CHECK_FALSE(is_strict_der(hex("3006020181020101")));      // R negative
-  CHECK_FALSE(is_strict_der(hex("300702020001020101")));    // R padded
-  CHECK(is_strict_der(hex("300702020081020101")));          // padding needed for 0x81
-  CHECK_FALSE(is_strict_der(hex("300702010102020001")));    // S padded
-  CHECK_FALSE(is_strict_der(hex("3006020101020181")));      // S negative
-  CHECK_FALSE(is_strict_der(hex("30050200020101")));        // empty R
-  CHECK_FALSE(is_strict_der(hex("300402010102")));          // too short
-  CHECK_FALSE(is_low_s(hex("30060201010201")));             // unparsable is not low S
+  CHECK_FALSE(is_strict_der(hex("3106020101020101")));    // not a sequence
+  CHECK_FALSE(is_strict_der(hex("3007020101020101")));    // wrong total length
+  CHECK_FALSE(is_strict_der(hex("300602010102010100")));  // trailing byte
+  CHECK_FALSE(is_strict_der(hex("3006030101020101")));    // R not an integer
+  CHECK_FALSE(is_strict_der(hex("3006020181020101")));    // R negative
+  CHECK_FALSE(is_strict_der(hex("300702020001020101")));  // R padded
+  CHECK(is_strict_der(hex("300702020081020101")));        // padding needed for 0x81
+  CHECK_FALSE(is_strict_der(hex("300702010102020001")));  // S padded
+  CHECK_FALSE(is_strict_der(hex("3006020101020181")));    // S negative
+  CHECK_FALSE(is_strict_der(hex("30050200020101")));      // empty R
+  CHECK_FALSE(is_strict_der(hex("300402010102")));        // too short
+  CHECK_FALSE(is_low_s(hex("30060201010201")));           // unparsable is not low S
+}
+
+TEST_CASE("ECDSA signatures match RFC 6979 known answers") {
+  // Expected values from an independent RFC 6979 + ECDSA implementation (the
+  // first is the widely published key=1 "Satoshi Nakamoto" vector).
+  std::vector<uint8_t> one(32, 0);
+  one.back() = 1;
+  auto key = PrivateKey::from_bytes(one);
+  REQUIRE(key.ok());
+  CHECK(to_hex(key->sign(sha256(ascii("Satoshi Nakamoto")))) ==
+        "3045022100934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8"
+        "02202442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5");
+  auto regtest = PrivateKey::from_bytes(sha256(ascii("BitSilver regtest pre-mine")).bytes);
+  REQUIRE(regtest.ok());
+  CHECK(to_hex(regtest->sign(sha256(ascii("BitSilver")))) ==
+        "3045022100ab11a7f20e2da827512fcfb94b80dc63323b38335074a8d5275cfd1c2d0e8757"
+        "0220167d709c6d45eaff40565b69b467357e0b873138b40fb67d048977d8c1bf8995");
 }

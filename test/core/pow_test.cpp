@@ -13,15 +13,17 @@ Uint256 hex256(const char* hex) {
   REQUIRE(v.ok());
   return *v;
 }
-Uint256 main_limit() { return hex256("00000000ffff0000000000000000000000000000000000000000000000000000"); }
+Uint256 main_limit() {
+  return hex256("00000000ffff0000000000000000000000000000000000000000000000000000");
+}
 }  // namespace
 
 TEST_CASE("compact bits decode with Bitcoin's sign and overflow semantics") {
   // Zero mantissas decode to zero and are never negative or overflowing,
   // whatever the size and sign bit say (Bitcoin's arith_uint256 tests).
-  for (uint32_t bits : {0x00000000u, 0x00123456u, 0x01003456u, 0x02000056u, 0x03000000u,
-                        0x04000000u, 0x00923456u, 0x01803456u, 0x02800056u, 0x03800000u,
-                        0x04800000u, 0xff000000u}) {
+  for (uint32_t bits :
+       {0x00000000u, 0x00123456u, 0x01003456u, 0x02000056u, 0x03000000u, 0x04000000u, 0x00923456u,
+        0x01803456u, 0x02800056u, 0x03800000u, 0x04800000u, 0xff000000u}) {
     INFO("bits " << std::hex << bits);
     const CompactTarget c = decode_compact(bits);
     CHECK(c.target.is_zero());
@@ -59,7 +61,7 @@ TEST_CASE("compact bits decode with Bitcoin's sign and overflow semantics") {
   CHECK(encode_compact(c.target) == 0x20123456);
 
   CHECK(decode_compact(0xff123456).overflow);
-  CHECK(decode_compact(0x21010000).overflow);   // 0x0100 << 8*30 needs 265 bits
+  CHECK(decode_compact(0x21010000).overflow);  // 0x0100 << 8*30 needs 265 bits
   CHECK_FALSE(decode_compact(0x21000100).overflow);
   CHECK(decode_compact(0x22000001).overflow == false);
   CHECK(decode_compact(0x23000001).overflow);

@@ -39,7 +39,8 @@ TEST_CASE("ripemd160 known vectors") {
 TEST_CASE("hash160 is ripemd160 of sha256") {
   // Bitcoin's genesis output key hashes to 62e907b15cbf27d5425399ebf6f0fb50ebb88f18.
   auto pubkey = from_hex(
-      "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec"
+      "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51e"
+      "c"
       "112de5c384df7ba0b8d578a4c702b6bf11d5f");
   REQUIRE(pubkey.ok());
   CHECK(to_hex(hash160(*pubkey).bytes) == "62e907b15cbf27d5425399ebf6f0fb50ebb88f18");
@@ -66,7 +67,8 @@ TEST_CASE("hmac-sha256 RFC 4231 test cases") {
       // Case 5's published value is truncated to 128 bits.
       {std::vector<uint8_t>(20, 0x0c), bytes("Test With Truncation"),
        "a3b6167473100ee06e0c796c2955552b"},
-      {std::vector<uint8_t>(131, 0xaa), bytes("Test Using Larger Than Block-Size Key - Hash Key First"),
+      {std::vector<uint8_t>(131, 0xaa),
+       bytes("Test Using Larger Than Block-Size Key - Hash Key First"),
        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
       {std::vector<uint8_t>(131, 0xaa),
        bytes("This is a test using a larger than block-size key and a larger than block-size data. "

@@ -73,7 +73,8 @@ TEST_CASE("sha256 NIST CAVP short and long message vectors") {
     }
   }
   CHECK(checked == 129);
-  MESSAGE("checked " << checked << " NIST SHA-256 vectors with backend " << std::string(sha256_backend_name()));
+  MESSAGE("checked " << checked << " NIST SHA-256 vectors with backend "
+                     << std::string(sha256_backend_name()));
 }
 
 TEST_CASE("sha256 accelerated transforms match the portable reference") {

@@ -122,7 +122,7 @@ TEST_CASE("absurd counts and lengths fail without allocating them") {
   // A script length of 2^25 - 1 with a short body.
   std::vector<uint8_t> d = hex("0100000001");
   d.resize(d.size() + 36, 0);
-  for (uint8_t x : {0xfe, 0xff, 0xff, 0xff, 0x01}) d.push_back(x);
+  d.insert(d.end(), {0xfe, 0xff, 0xff, 0xff, 0x01});
   d.resize(d.size() + 20, 0);
   auto e = Transaction::parse(d);
   REQUIRE_FALSE(e.ok());

@@ -67,7 +67,8 @@ std::vector<Hash256> random_leaves(size_t n, std::mt19937_64& rng) {
 
 TEST_CASE("real Bitcoin Core txout proofs decode, verify and re-encode byte for byte") {
   for (const RealProof& p : kRealProofs) {
-    CAPTURE(p.name);
+    const std::string name = p.name;
+    CAPTURE(name);
     const auto bytes = hex(p.hex);
     auto proof = TxOutProof::decode(bytes);
     REQUIRE(proof.ok());
@@ -75,7 +76,7 @@ TEST_CASE("real Bitcoin Core txout proofs decode, verify and re-encode byte for 
     auto proven = verify_txout_proof(*proof);
     REQUIRE(proven.ok());
     REQUIRE(proven->size() == p.txids.size());
-    for (size_t i = 0; i < p.txids.size(); ++i) CHECK((*proven)[i].to_display_hex() == p.txids[i]);
+    for (size_t i = 0; i < p.txids.size(); ++i) CHECK((*proven)[i].to_display_hex() == std::string(p.txids[i]));
   }
 }
 

@@ -35,7 +35,7 @@ int check_header(const core::HeaderBytes& header, const std::string& display_has
     job.nonce_first = static_cast<uint32_t>(first);
     job.nonce_end = end;
     const ScanResult r = scan(backend, job);
-    REQUIRE_MESSAGE(r.hits.size() == 1, info.name << " at height with nonce " << parsed.nonce);
+     REQUIRE_MESSAGE(r.hits.size() == 1, std::string(info.name) << " at height with nonce " << parsed.nonce);
     CHECK(r.hits[0].nonce == parsed.nonce);
     CHECK(r.hits[0].version == static_cast<uint32_t>(parsed.version));
     CHECK(r.hits[0].hash.to_display_hex() == display_hash);

@@ -1,0 +1,293 @@
+// The OpenCL backend on the first OpenCL device (PoCL in CI: the CPU as an OpenCL device) against
+// core's reference. One backend is built per test process and shared, because PoCL compiles the
+// kernel with LLVM at first use. Without any OpenCL device the cases report BTR-SKIP.
+//
+// BTR_OPENCL_CACHE_DIR: where the program binary and tuned work size are kept between runs
+// (default: a folder under the system temporary directory).
+// BTR_BENCH_SECONDS: makes the benchmark case measure MH/s for that long (skipped otherwise).
+
+#include <doctest/doctest.h>
+
+#include "test/common/test_util.h"
+
+#if !defined(BTR_HAVE_OPENCL)
+
+TEST_CASE("opencl: backend") { MESSAGE("BTR-SKIP: this build has no OpenCL support"); }
+
+#else
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "core/hex.h"
+#include "core/pow.h"
+#include "kernels/cpu/cpu_dispatch.h"
+#include "kernels/opencl/cl_devices.h"
+#include "kernels/opencl/opencl_backend.h"
+#include "kernels/scan.h"
+#include "test/kernels/kernel_test_util.h"
+
+using namespace btr;
+using namespace btr::kernels;
+
+namespace {
+
+std::filesystem::path test_cache_dir() {
+  if (const char* dir = std::getenv("BTR_OPENCL_CACHE_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  return std::filesystem::temp_directory_path() / "btr-test-opencl-cache";
+}
+
+struct Shared {
+  bool has_device = false;
+  std::string error;
+  std::unique_ptr<opencl::OpenClBackend> backend;
+};
+
+// Opened once per process. No device at all is a skip; a device that fails to open is a failure.
+Shared& shared() {
+  static Shared s = [] {
+    Shared out;
+    out.has_device = !opencl::enumerate_devices().empty();
+    if (!out.has_device) return out;
+    opencl::OpenClOptions options;
+    options.cache_dir = test_cache_dir();
+    auto backend = opencl::OpenClBackend::open(0, options);
+    if (backend) {
+      out.backend = std::move(*backend);
+    } else {
+      out.error = backend.error();
+    }
+    return out;
+  }();
+  return s;
+}
+
+#define REQUIRE_OPENCL_BACKEND(var)                                  \
+  if (!shared().has_device) {                                        \
+    MESSAGE("BTR-SKIP: no OpenCL platform or device");               \
+    return;                                                          \
+  }                                                                  \
+  INFO("opening opencl:0: " << shared().error);                      \
+  REQUIRE(shared().backend != nullptr);                              \
+  opencl::OpenClBackend& var = *shared().backend
+
+core::BlockHeader genesis() {
+  core::BlockHeader g;
+  g.version = 1;
+  g.merkle_root = *core::Hash256::from_display_hex(
+      "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
+  g.time = 1231006505;
+  g.bits = 0x1d00ffff;
+  g.nonce = 2083236893;
+  return g;
+}
+
+std::vector<uint32_t> hit_nonces(const ScanResult& r) {
+  std::vector<uint32_t> out;
+  for (const ScanHit& h : r.hits) out.push_back(h.nonce);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A window of 2^17 nonces around the known nonce at the header's real target: exactly that nonce.
+void check_known_nonce(opencl::OpenClBackend& backend, const core::HeaderBytes& header,
+                       const std::string& display_hash) {
+  const core::BlockHeader parsed = *core::BlockHeader::parse(header);
+  ScanJob job;
+  job.header = header;
+  job.target = core::decode_compact(parsed.bits).target;
+  job.nonce_first = parsed.nonce >= (1u << 16) ? parsed.nonce - (1u << 16) : 0;
+  job.nonce_end = std::min<uint64_t>(uint64_t{parsed.nonce} + (1u << 16), kNonceSpace);
+  const ScanResult r = scan(backend, job);
+  REQUIRE(r.hits.size() == 1);
+  CHECK(r.hits[0].nonce == parsed.nonce);
+  CHECK(r.hits[0].hash.to_display_hex() == display_hash);
+  CHECK(r.hashes == job.nonce_end - job.nonce_first);
+  CHECK(r.false_hits == 0);
+}
+
+}  // namespace
+
+TEST_CASE("opencl: device opens, passes its self-test and reports its work size") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  CHECK(backend.healthy());
+  CHECK(backend.work_size().chunk > 0);
+  CHECK(backend.name() == "opencl:0");
+  MESSAGE("device: " << backend.device().device_name << " (" << backend.device().platform_name
+                     << "), chunk " << backend.work_size().chunk << ", local "
+                     << backend.work_size().local);
+}
+
+TEST_CASE("opencl: Bitcoin genesis header, the known nonce and only it") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  check_known_nonce(backend, genesis().serialize(),
+                    "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+}
+
+TEST_CASE("opencl: real headers, the known nonce and only it") {
+  BTR_REQUIRE_VECTORS(dir);
+  REQUIRE_OPENCL_BACKEND(backend);
+  const auto entries =
+      nlohmann::json::parse(btr::test::read_file(dir / "bitcoin" / "headers.json"));
+  int checked = 0;
+  for (const auto& e : entries) {
+    const auto bytes = core::from_hex(e.at("header_hex").get<std::string>());
+    REQUIRE(bytes.ok());
+    REQUIRE(bytes->size() == core::kHeaderSize);
+    core::HeaderBytes header{};
+    std::copy(bytes->begin(), bytes->end(), header.begin());
+    INFO("height " << e.at("height").get<int>());
+    check_known_nonce(backend, header, e.at("hash").get<std::string>());
+    ++checked;
+  }
+  MESSAGE("checked " << checked << " real headers");
+  CHECK(checked >= 5);
+}
+
+TEST_CASE("opencl: 10,000 random headers at easy targets match the reference") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  std::mt19937_64 rng(btr::test::seed() + 4);
+  constexpr int kHeaders = 10000;
+  int mismatches = 0;
+  uint64_t hits = 0;
+  uint64_t false_hits = 0;
+  for (int n = 0; n < kHeaders; ++n) {
+    ScanJob job;
+    job.header = testing::random_header(rng);
+    // Top target word from 2^25 to 2^30 plus random low words: about one nonce in 4 to 128
+    // is a candidate and hits and near misses both occur.
+    job.target = testing::random_uint256(rng) >> (2 + rng() % 6);
+    // Unaligned ranges of 1..67 nonces, some at either end of the nonce space.
+    const uint64_t count = 1 + rng() % 67;
+    const int where = n % 4;
+    job.nonce_first = where == 0   ? 0
+                      : where == 1 ? static_cast<uint32_t>(kNonceSpace - count)
+                                   : static_cast<uint32_t>(rng());
+    job.nonce_end = std::min<uint64_t>(uint64_t{job.nonce_first} + count, kNonceSpace);
+    const ScanResult r = scan(backend, job);
+    const auto want = testing::reference_hits(job.header, testing::header_version(job.header),
+                                              job.target, job.nonce_first, job.nonce_end);
+    if (hit_nonces(r) != want || r.hashes != job.nonce_end - job.nonce_first) ++mismatches;
+    hits += r.hits.size();
+    false_hits += r.false_hits;
+  }
+  CHECK(mismatches == 0);
+  CHECK(false_hits == 0);
+  CHECK(hits > 0);
+  CHECK(backend.healthy());
+  MESSAGE("checked " << kHeaders << " random headers, " << hits << " hits");
+}
+
+TEST_CASE("opencl: every nonce a hit overflows the result buffers without losing any") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  ScanJob job;
+  std::mt19937_64 rng(btr::test::seed() + 5);
+  job.header = testing::random_header(rng);
+  job.target = core::Uint256::max();
+  job.nonce_first = static_cast<uint32_t>(kNonceSpace - 5000);  // ends at 2^32
+  const ScanResult r = scan(backend, job);
+  CHECK(r.hits.size() == 5000);
+  CHECK(r.hashes == 5000);
+  const auto got = hit_nonces(r);
+  CHECK(std::set<uint32_t>(got.begin(), got.end()).size() == 5000);
+  CHECK(got.front() == job.nonce_first);
+  CHECK(got.back() == 0xffffffffu);
+}
+
+TEST_CASE("opencl: a multi-batch scan with version rolling matches the best CPU backend") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  auto selection = cpu::select_backend({.override_name = {}, .measure_seconds = 0});
+  REQUIRE(selection.ok());
+  cpu::CpuScanBackend cpu_backend(*selection->selected);
+  std::mt19937_64 rng(btr::test::seed() + 6);
+  for (int round = 0; round < 2; ++round) {
+    ScanJob job;
+    job.header = testing::random_header(rng);
+    job.target = core::Uint256::max() >> 12;  // one nonce in 4096
+    job.nonce_first = static_cast<uint32_t>(rng());
+    // Three and a half batches: speculative chunks are used, then dropped at the job's end.
+    job.nonce_end = std::min<uint64_t>(job.nonce_first + backend.batch_size() * 7 / 2, kNonceSpace);
+    job.version_mask = kDefaultVersionMask;
+    job.version_count = 2;
+    const ScanResult gpu = scan(backend, job);
+    const ScanResult cpu = scan(cpu_backend, job);
+    CHECK(gpu.hashes == cpu.hashes);
+    CHECK(gpu.candidates == cpu.candidates);
+    CHECK(gpu.false_hits == 0);
+    REQUIRE(gpu.hits.size() == cpu.hits.size());
+    auto key = [](const ScanHit& h) { return uint64_t{h.version} << 32 | h.nonce; };
+    std::set<uint64_t> a;
+    std::set<uint64_t> b;
+    for (const auto& h : gpu.hits) a.insert(key(h));
+    for (const auto& h : cpu.hits) b.insert(key(h));
+    CHECK(a == b);
+    MESSAGE("job " << round << ": " << gpu.hashes << " nonces, " << gpu.hits.size() << " hits");
+  }
+}
+
+TEST_CASE("opencl: a second backend loads the program from the binary cache") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  opencl::OpenClOptions options;
+  options.cache_dir = test_cache_dir();
+  auto second = opencl::OpenClBackend::open(0, options);
+  REQUIRE_MESSAGE(second.ok(), (second.ok() ? "" : second.error()));
+  CHECK((*second)->program_from_cache());
+  // The work size measured by the first backend was remembered, not measured again.
+  CHECK((*second)->work_size().chunk == backend.work_size().chunk);
+  CHECK(opencl::remembered_work_size(backend.device(), options).chunk == backend.work_size().chunk);
+}
+
+TEST_CASE("opencl: bad device index is refused with a reason") {
+  REQUIRE_OPENCL_BACKEND(backend);
+  auto none = opencl::OpenClBackend::open(999, {});
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().find("no such device") != std::string::npos);
+}
+
+TEST_CASE("opencl: benchmark (BTR_BENCH_SECONDS)") {
+  const char* env = std::getenv("BTR_BENCH_SECONDS");
+  if (env == nullptr || *env == '\0') {
+    MESSAGE("BTR-SKIP: set BTR_BENCH_SECONDS to measure the OpenCL backend");
+    return;
+  }
+  REQUIRE_OPENCL_BACKEND(backend);
+  const double seconds = std::max(0.1, std::atof(env));
+  ScanJob job;
+  job.header = genesis().serialize();
+  job.target = core::decode_compact(0x1d00ffff).target;
+  job.nonce_first = 0;
+  job.nonce_end = kNonceSpace;
+  job.version_mask = kDefaultVersionMask;
+  job.version_count = 1u << 16;
+  std::atomic<uint64_t> generation{0};
+  ScanOptions options;
+  options.cancel = {&generation, 0};
+  // A timer thread ends the scan the way a new job would: through the cancel token.
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    generation.store(1);
+  });
+  const ScanResult r = scan(backend, job, options);
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stopper.join();
+  CHECK(r.false_hits == 0);
+  CHECK(r.hashes > 0);
+  MESSAGE("opencl:0 " << backend.device().device_name << ": " << r.hashes / elapsed / 1e6
+                      << " MH/s over " << elapsed << " s (chunk " << backend.work_size().chunk
+                      << ", local " << backend.work_size().local << ")");
+}
+
+#endif
