@@ -12,6 +12,8 @@ inline constexpr Amount kCoin = 100'000'000;
 // The supply cap (chain.md): no amount, and no sum of amounts, may exceed it.
 inline constexpr Amount kMaxMoney = 1'050'000'000 * kCoin;
 
-constexpr bool money_range(Amount value) { return value >= 0 && value <= kMaxMoney; }
+constexpr bool money_range(Amount value) {
+  return value >= 0 && value <= kMaxMoney;
+}
 
 }  // namespace btr::core

@@ -55,7 +55,9 @@ std::vector<Hash256> Block::txids() const {
   return out;
 }
 
-MerkleRoot Block::compute_merkle_root() const { return btr::core::compute_merkle_root(txids()); }
+MerkleRoot Block::compute_merkle_root() const {
+  return btr::core::compute_merkle_root(txids());
+}
 
 Result<WitnessCoinbaseBlock> parse_block_with_witness_coinbase(std::span<const uint8_t> bytes) {
   Reader r(bytes);

@@ -31,7 +31,7 @@ struct Block {
 };
 
 struct WitnessCoinbaseBlock {
-  Block block;                          // legacy form: the coinbase witness dropped
+  Block block;  // legacy form: the coinbase witness dropped
   bool coinbase_had_witness = false;
 };
 

@@ -114,13 +114,11 @@ const ChainParams& chain_params(Network network) {
       make_params(Network::kMain, "main", {0xf9, 0x42, 0x54, 0x52}, 8633, 8632, 0x1d00ffff,
                   DifficultyRule::kAsert, {25, 85, 153}, kFundKeyHash, kMainGenesis);
   static const ChainParams kTestnet =
-      make_params(Network::kTestnet, "testnet", {0xfb, 0x42, 0x54, 0x52}, 18633, 18632,
-                  0x1e0fffff, DifficultyRule::kAsert, {111, 196, 239}, kFundKeyHash,
-                  kTestnetGenesis);
-  static const ChainParams kRegtest =
-      make_params(Network::kRegtest, "regtest", {0xfa, 0x42, 0x54, 0x52}, 18644, 18643,
-                  0x207fffff, DifficultyRule::kPowLimit, {111, 196, 239},
-                  kRegtestPremineKeyHash, kRegtestGenesis);
+      make_params(Network::kTestnet, "testnet", {0xfb, 0x42, 0x54, 0x52}, 18633, 18632, 0x1e0fffff,
+                  DifficultyRule::kAsert, {111, 196, 239}, kFundKeyHash, kTestnetGenesis);
+  static const ChainParams kRegtest = make_params(
+      Network::kRegtest, "regtest", {0xfa, 0x42, 0x54, 0x52}, 18644, 18643, 0x207fffff,
+      DifficultyRule::kPowLimit, {111, 196, 239}, kRegtestPremineKeyHash, kRegtestGenesis);
   switch (network) {
     case Network::kMain:
       return kMain;

@@ -20,14 +20,14 @@ namespace btr::core {
 inline constexpr uint32_t kMaxBlockSize = 1'000'000;  // legacy serialized bytes
 inline constexpr uint32_t kMaxBlockSigops = 20'000;   // legacy count
 inline constexpr int32_t kCoinbaseMaturity = 100;
-inline constexpr int32_t kArrivalConfirmations = 6;  // a payment counts as arrived
+inline constexpr int32_t kArrivalConfirmations = 6;    // a payment counts as arrived
 inline constexpr int64_t kMaxFutureBlockTime = 7'200;  // seconds ahead of the node's clock
-inline constexpr int kMedianTimeSpan = 11;  // blocks in the median-time-past window
+inline constexpr int kMedianTimeSpan = 11;             // blocks in the median-time-past window
 inline constexpr int32_t kMinBlockVersion = 4;
 inline constexpr int32_t kTemplateVersion = 0x20000000;
 inline constexpr uint32_t kVersionRollingMask = 0x1fffe000;  // BIP320 bits 13..28
-inline constexpr int64_t kTargetSpacing = 60;      // ASERT T, seconds
-inline constexpr int64_t kAsertHalfLife = 86'400;  // ASERT H, seconds
+inline constexpr int64_t kTargetSpacing = 60;                // ASERT T, seconds
+inline constexpr int64_t kAsertHalfLife = 86'400;            // ASERT H, seconds
 inline constexpr int32_t kAsertAnchorHeight = 1;
 inline constexpr uint16_t kStratumDefaultPort = 3333;
 inline constexpr Amount kPremine = 80'000'000 * kCoin;
@@ -42,8 +42,8 @@ inline constexpr Amount kInitialSubsidy = 1 * kCoin;
 enum class Network { kMain, kTestnet, kRegtest };
 
 enum class DifficultyRule {
-  kAsert,       // aserti3-2d anchored at block 1 (chain.md)
-  kPowLimit,    // regtest: every block at the proof-of-work limit
+  kAsert,     // aserti3-2d anchored at block 1 (chain.md)
+  kPowLimit,  // regtest: every block at the proof-of-work limit
 };
 
 struct ChainParams {

@@ -31,8 +31,7 @@ Hash256 fold_merkle_branch(const Hash256& leaf, std::span<const Hash256> branch,
 // coinbase is not known yet. No element depends on the coinbase.
 std::vector<Hash256> coinbase_merkle_branch(std::span<const Hash256> non_coinbase_txids);
 // What a miner does with it: the root for a given coinbase txid.
-inline Hash256 fold_coinbase_branch(const Hash256& coinbase_txid,
-                                    std::span<const Hash256> branch) {
+inline Hash256 fold_coinbase_branch(const Hash256& coinbase_txid, std::span<const Hash256> branch) {
   return fold_merkle_branch(coinbase_txid, branch, 0);
 }
 

@@ -38,6 +38,8 @@ Amount block_subsidy(int64_t height) {
   return total_issued_through(height) - total_issued_through(height - 1);
 }
 
-Amount total_issuance() { return total_issued_through(INT64_MAX); }
+Amount total_issuance() {
+  return total_issued_through(INT64_MAX);
+}
 
 }  // namespace btr::core

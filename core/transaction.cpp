@@ -7,8 +7,8 @@ namespace btr::core {
 namespace {
 
 // Propagates a failed Result<T> from inside a function returning Result/Status.
-#define BTR_TRY_ASSIGN(var, expr)          \
-  auto var##_r = (expr);                   \
+#define BTR_TRY_ASSIGN(var, expr)             \
+  auto var##_r = (expr);                      \
   if (!var##_r) return fail(var##_r.error()); \
   auto var = std::move(*var##_r)
 
@@ -47,7 +47,6 @@ Status read_witnesses(Reader& r, size_t n_inputs, std::vector<WitnessStack>& out
   bool any = false;
   for (WitnessStack& stack : out) {
     BTR_TRY_ASSIGN(items, r.count(1));
-    stack.reserve(items);
     for (uint64_t i = 0; i < items; ++i) {
       BTR_TRY_ASSIGN(item, r.var_bytes());
       stack.push_back(std::move(item));
@@ -112,7 +111,9 @@ Result<Transaction> Transaction::parse(std::span<const uint8_t> bytes) {
   return tx;
 }
 
-Hash256 Transaction::txid() const { return sha256d(serialize()); }
+Hash256 Transaction::txid() const {
+  return sha256d(serialize());
+}
 
 Result<Amount> Transaction::total_output_value() const {
   Amount total = 0;

@@ -76,8 +76,8 @@ struct Transaction {
 using WitnessStack = std::vector<std::vector<uint8_t>>;
 
 struct ExtendedTransaction {
-  Transaction tx;            // the legacy transaction (what txid and blocks use)
-  bool has_witness = false;  // the input used the BIP144 marker and flag
+  Transaction tx;                       // the legacy transaction (what txid and blocks use)
+  bool has_witness = false;             // the input used the BIP144 marker and flag
   std::vector<WitnessStack> witnesses;  // one per input when has_witness, else empty
 };
 

@@ -33,9 +33,9 @@ TxOutProof make_txout_proof(const BlockHeader& header, std::span<const Hash256> 
                             const std::vector<bool>& match);
 
 struct TxOutProofMatches {
-  Hash256 merkle_root;             // the root the partial tree commits to
-  std::vector<Hash256> txids;      // matched transactions, in block order
-  std::vector<uint32_t> indices;   // their positions in the block
+  Hash256 merkle_root;            // the root the partial tree commits to
+  std::vector<Hash256> txids;     // matched transactions, in block order
+  std::vector<uint32_t> indices;  // their positions in the block
 };
 
 // CPartialMerkleTree::ExtractMatches: walks the tree, refusing malformed

@@ -20,12 +20,12 @@
 namespace btr::kernels {
 
 struct DeviceInfo {
-  std::string id;            // "cpu", "opencl:0", "cuda:0"
-  std::string name;          // device or processor name
+  std::string id;              // "cpu", "opencl:0", "cuda:0"
+  std::string name;            // device or processor name
   uint32_t compute_units = 0;  // CPU threads, OpenCL compute units, CUDA multiprocessors
-  uint64_t work_size = 0;    // nonces per batch / launch the backend chose; 0 = not measured
-  std::string detail;        // platform, driver, selected CPU backend, or why it is unusable
-  bool usable = true;        // false when it failed to open or its self-test
+  uint64_t work_size = 0;      // nonces per batch / launch the backend chose; 0 = not measured
+  std::string detail;          // platform, driver, selected CPU backend, or why it is unusable
+  bool usable = true;          // false when it failed to open or its self-test
 };
 
 struct DeviceOptions {

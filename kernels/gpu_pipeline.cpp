@@ -72,8 +72,7 @@ core::Status GpuPipelineBackend::self_test() {
   for (size_t i = 0; i < header.size(); ++i) header[i] = static_cast<uint8_t>(i * 131 + 7);
   const uint32_t version = uint32_t{header[0]} | uint32_t{header[1]} << 8 |
                            uint32_t{header[2]} << 16 | uint32_t{header[3]} << 24;
-  const ScanConstants constants =
-      make_scan_constants(header, version, core::Uint256::max() >> 4);
+  const ScanConstants constants = make_scan_constants(header, version, core::Uint256::max() >> 4);
   const uint32_t first = 0xfffff800u;
   const uint32_t count = 2048;
   std::vector<uint32_t> got;

@@ -3,9 +3,9 @@
 // launch / collect primitives into ScanBackend::scan_batch with two chunks in flight, so the
 // device always has the next chunk queued while the host reads the previous one's candidates.
 //
-// After a full-sized scan_batch() call one chunk stays in flight speculatively: the nonces right after the
-// batch, with the same constants. The driver (kernels/scan.h) asks for exactly that range next
-// unless the job changed; then the speculative chunk is waited for and dropped (one chunk of
+// After a full-sized scan_batch() call one chunk stays in flight speculatively: the nonces right
+// after the batch, with the same constants. The driver (kernels/scan.h) asks for exactly that range
+// next unless the job changed; then the speculative chunk is waited for and dropped (one chunk of
 // latency, a few milliseconds by construction).
 //
 // A device error never produces wrong results: the backend marks itself failed, remembers why,

@@ -71,7 +71,9 @@ ScanConstants make_scan_constants(const core::HeaderBytes& header, uint32_t vers
   return c;
 }
 
-uint64_t version_space(uint32_t mask) { return uint64_t{1} << std::popcount(mask); }
+uint64_t version_space(uint32_t mask) {
+  return uint64_t{1} << std::popcount(mask);
+}
 
 uint32_t rolled_version(uint32_t base, uint32_t mask, uint64_t k) {
   // Gather the masked bits of base into a counter, add k, scatter back (pext / pdep by hand).
@@ -103,8 +105,8 @@ bool verify_candidate(const core::HeaderBytes& header, uint32_t version, uint32_
   is_false = false;
   for (int w = 7; w >= 0; --w) {
     const uint8_t* p = hash.data() + 4 * w;
-    const uint32_t word = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 |
-                          uint32_t{p[3]} << 24;
+    const uint32_t word =
+        uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
     if (word == constants.target[w]) continue;
     if (word > constants.target[w]) {
       is_false = (w == 7);
@@ -128,9 +130,9 @@ ScanResult scan(ScanBackend& backend, const ScanJob& job, const ScanOptions& opt
 
   for (uint64_t k = 0; k < job.version_count; ++k) {
     const uint32_t version =
-        job.version_mask == 0 ? header_version
-                              : rolled_version(header_version, job.version_mask,
-                                               job.version_first + k);
+        job.version_mask == 0
+            ? header_version
+            : rolled_version(header_version, job.version_mask, job.version_first + k);
     const ScanConstants constants = make_scan_constants(job.header, version, job.target);
     uint64_t next = job.nonce_first;
     while (next < job.nonce_end) {

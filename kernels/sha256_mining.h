@@ -23,13 +23,27 @@ inline constexpr uint32_t kK[64] = {
 inline constexpr uint32_t kInit[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
-constexpr uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-constexpr uint32_t big_sigma0(uint32_t x) { return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22); }
-constexpr uint32_t big_sigma1(uint32_t x) { return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25); }
-constexpr uint32_t small_sigma0(uint32_t x) { return rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3); }
-constexpr uint32_t small_sigma1(uint32_t x) { return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10); }
-constexpr uint32_t ch(uint32_t e, uint32_t f, uint32_t g) { return (e & f) ^ (~e & g); }
-constexpr uint32_t maj(uint32_t a, uint32_t b, uint32_t c) { return (a & b) ^ (a & c) ^ (b & c); }
+constexpr uint32_t rotr(uint32_t x, int n) {
+  return (x >> n) | (x << (32 - n));
+}
+constexpr uint32_t big_sigma0(uint32_t x) {
+  return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22);
+}
+constexpr uint32_t big_sigma1(uint32_t x) {
+  return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25);
+}
+constexpr uint32_t small_sigma0(uint32_t x) {
+  return rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3);
+}
+constexpr uint32_t small_sigma1(uint32_t x) {
+  return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10);
+}
+constexpr uint32_t ch(uint32_t e, uint32_t f, uint32_t g) {
+  return (e & f) ^ (~e & g);
+}
+constexpr uint32_t maj(uint32_t a, uint32_t b, uint32_t c) {
+  return (a & b) ^ (a & c) ^ (b & c);
+}
 constexpr uint32_t bswap32(uint32_t x) {
   return (x >> 24) | ((x >> 8) & 0xff00) | ((x << 8) & 0xff0000) | (x << 24);
 }
@@ -38,8 +52,7 @@ constexpr uint32_t bswap32(uint32_t x) {
 // a1 = W0 + kH0A and e1 = W0 + kH0E.
 inline constexpr uint32_t kH0T1 =
     kInit[7] + big_sigma1(kInit[4]) + ch(kInit[4], kInit[5], kInit[6]) + kK[0];
-inline constexpr uint32_t kH0A =
-    kH0T1 + big_sigma0(kInit[0]) + maj(kInit[0], kInit[1], kInit[2]);
+inline constexpr uint32_t kH0A = kH0T1 + big_sigma0(kInit[0]) + maj(kInit[0], kInit[1], kInit[2]);
 inline constexpr uint32_t kH0E = kH0T1 + kInit[3];
 
 // Second hash, K[i] + W[i] for the padding rounds 8..15.
@@ -47,12 +60,12 @@ constexpr uint32_t second_kw(int i) {
   return kK[i] + (i == 8 ? 0x80000000u : i == 15 ? 256u : 0u);
 }
 // Second hash, the constant parts of the schedule words that see padding words:
-inline constexpr uint32_t kH2W17Add = small_sigma1(256);        // w17 = s0(W2) + W1 + this
-inline constexpr uint32_t kH2W22Add = 256;                      // w22 = s1(w20) + W15 + s0(W7) + W6
+inline constexpr uint32_t kH2W17Add = small_sigma1(256);  // w17 = s0(W2) + W1 + this
+inline constexpr uint32_t kH2W22Add = 256;                // w22 = s1(w20) + W15 + s0(W7) + W6
 inline constexpr uint32_t kH2W23Add = small_sigma0(0x80000000);  // w23 = s1(w21) + w16 + W7 + this
-inline constexpr uint32_t kH2W24Add = 0x80000000;               // w24 = s1(w22) + w17 + this
-inline constexpr uint32_t kH2W30Add = small_sigma0(256);        // w30 = s1(w28) + w23 + this
-inline constexpr uint32_t kH2W31Add = 256;                      // w31 = s1(w29)+w24+s0(w16)+this
+inline constexpr uint32_t kH2W24Add = 0x80000000;                // w24 = s1(w22) + w17 + this
+inline constexpr uint32_t kH2W30Add = small_sigma0(256);         // w30 = s1(w28) + w23 + this
+inline constexpr uint32_t kH2W31Add = 256;                       // w31 = s1(w29)+w24+s0(w16)+this
 // Second hash: H7 = e after round 60 + kInit[7], so a candidate needs only rounds 0..60.
 
 // First hash (second header block), K[i] + W[i] for the constant rounds 4..15.

@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "stratum/errors.h"
+#include "stratum/line_framer.h"
 #include "stratum/messages.h"
 
 namespace btr::stratum {

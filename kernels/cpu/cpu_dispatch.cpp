@@ -11,8 +11,12 @@
 namespace btr::kernels::cpu {
 namespace {
 
-bool always() { return true; }
-[[maybe_unused]] bool has_avx2() { return core::cpu_features().avx2; }
+bool always() {
+  return true;
+}
+[[maybe_unused]] bool has_avx2() {
+  return core::cpu_features().avx2;
+}
 [[maybe_unused]] bool has_avx512() {
   return core::cpu_features().avx512f && core::cpu_features().avx512vl;
 }
@@ -57,8 +61,8 @@ uint32_t header_version(const core::HeaderBytes& h) {
 uint32_t reference_top_word(core::HeaderBytes header, uint32_t nonce) {
   for (int i = 0; i < 4; ++i) header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
   const core::Hash256 hash = core::sha256d(header);
-  return uint32_t{hash.bytes[28]} | uint32_t{hash.bytes[29]} << 8 |
-         uint32_t{hash.bytes[30]} << 16 | uint32_t{hash.bytes[31]} << 24;
+  return uint32_t{hash.bytes[28]} | uint32_t{hash.bytes[29]} << 8 | uint32_t{hash.bytes[30]} << 16 |
+         uint32_t{hash.bytes[31]} << 24;
 }
 
 core::Status compare_range(ScanFn fn, const core::HeaderBytes& header, const core::Uint256& target,
@@ -88,7 +92,9 @@ core::Status compare_range(ScanFn fn, const core::HeaderBytes& header, const cor
 
 }  // namespace
 
-std::span<const CpuBackendInfo> compiled_backends() { return kBackends; }
+std::span<const CpuBackendInfo> compiled_backends() {
+  return kBackends;
+}
 
 const CpuBackendInfo* find_backend(std::string_view name) {
   for (const auto& b : kBackends) {

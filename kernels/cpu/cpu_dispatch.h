@@ -62,7 +62,7 @@ struct Selection {
 };
 
 struct SelectOptions {
-  std::string override_name;    // empty: fastest usable backend
+  std::string override_name;      // empty: fastest usable backend
   double measure_seconds = 0.03;  // per usable backend; 0 skips measuring (first usable wins)
 };
 

@@ -29,14 +29,13 @@ struct Avx2Ops {
   }
   // ((a ^ b) & (b ^ c)) ^ b; a ^ b is the next round's b ^ c, which the compiler reuses.
   static R maj(R a, R b, R c) {
-    return _mm256_xor_si256(
-        _mm256_and_si256(_mm256_xor_si256(a, b), _mm256_xor_si256(b, c)), b);
+    return _mm256_xor_si256(_mm256_and_si256(_mm256_xor_si256(a, b), _mm256_xor_si256(b, c)), b);
   }
 };
 
 __m256i bswap(__m256i x) {
-  const __m256i order = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3,
-                                         2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+  const __m256i order = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2,
+                                         1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
   return _mm256_shuffle_epi8(x, order);
 }
 

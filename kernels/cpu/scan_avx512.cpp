@@ -34,18 +34,10 @@ struct Avx512Ops {
   static R add(R x, R y) { return _mm512_add_epi32(x, y); }
   static R add3(R x, R y, R z) { return _mm512_add_epi32(_mm512_add_epi32(x, y), z); }
   static R xor3(R x, R y, R z) { return _mm512_ternarylogic_epi32(x, y, z, 0x96); }
-  static R bsig0(R x) {
-    return xor3(ror<2>(x), ror<13>(x), ror<22>(x));
-  }
-  static R bsig1(R x) {
-    return xor3(ror<6>(x), ror<11>(x), ror<25>(x));
-  }
-  static R ssig0(R x) {
-    return xor3(ror<7>(x), ror<18>(x), _mm512_srli_epi32(x, 3));
-  }
-  static R ssig1(R x) {
-    return xor3(ror<17>(x), ror<19>(x), _mm512_srli_epi32(x, 10));
-  }
+  static R bsig0(R x) { return xor3(ror<2>(x), ror<13>(x), ror<22>(x)); }
+  static R bsig1(R x) { return xor3(ror<6>(x), ror<11>(x), ror<25>(x)); }
+  static R ssig0(R x) { return xor3(ror<7>(x), ror<18>(x), _mm512_srli_epi32(x, 3)); }
+  static R ssig1(R x) { return xor3(ror<17>(x), ror<19>(x), _mm512_srli_epi32(x, 10)); }
   static R ch(R e, R f, R g) { return _mm512_ternarylogic_epi32(e, f, g, 0xca); }
   static R maj(R a, R b, R c) { return _mm512_ternarylogic_epi32(a, b, c, 0xe8); }
 };

@@ -64,14 +64,14 @@ BTR_LANES_INLINE typename Ops::R kw(typename Ops::R w) {
 
 // Rounds I..I+7 with W values w0..w7 (K added here); the state rotates by 8, so names are back in
 // place afterwards.
-#define BTR_ROUNDS8(I, w0, w1, w2, w3, w4, w5, w6, w7)                 \
-  round<Ops>(a, b, c, d, e, f, g, h, kw<(I) + 0, Ops>(w0));            \
-  round<Ops>(h, a, b, c, d, e, f, g, kw<(I) + 1, Ops>(w1));            \
-  round<Ops>(g, h, a, b, c, d, e, f, kw<(I) + 2, Ops>(w2));            \
-  round<Ops>(f, g, h, a, b, c, d, e, kw<(I) + 3, Ops>(w3));            \
-  round<Ops>(e, f, g, h, a, b, c, d, kw<(I) + 4, Ops>(w4));            \
-  round<Ops>(d, e, f, g, h, a, b, c, kw<(I) + 5, Ops>(w5));            \
-  round<Ops>(c, d, e, f, g, h, a, b, kw<(I) + 6, Ops>(w6));            \
+#define BTR_ROUNDS8(I, w0, w1, w2, w3, w4, w5, w6, w7)      \
+  round<Ops>(a, b, c, d, e, f, g, h, kw<(I) + 0, Ops>(w0)); \
+  round<Ops>(h, a, b, c, d, e, f, g, kw<(I) + 1, Ops>(w1)); \
+  round<Ops>(g, h, a, b, c, d, e, f, kw<(I) + 2, Ops>(w2)); \
+  round<Ops>(f, g, h, a, b, c, d, e, kw<(I) + 3, Ops>(w3)); \
+  round<Ops>(e, f, g, h, a, b, c, d, kw<(I) + 4, Ops>(w4)); \
+  round<Ops>(d, e, f, g, h, a, b, c, kw<(I) + 5, Ops>(w5)); \
+  round<Ops>(c, d, e, f, g, h, a, b, kw<(I) + 6, Ops>(w6)); \
   round<Ops>(b, c, d, e, f, g, h, a, kw<(I) + 7, Ops>(w7))
 
 // First hash: state after the second header block for the lanes' W3 (byte-swapped nonces).
@@ -105,7 +105,14 @@ BTR_LANES_INLINE void first_hash(const ScanConstants& cst, typename Ops::R w3,
   // The state is now rotated by 12 (= 4 mod 8): rename so that rounds start at "a" again.
   {
     const R ta = e, tb = f, tc = g, td = h, te = a, tf = b, tg = c, th = d;
-    a = ta; b = tb; c = tc; d = td; e = te; f = tf; g = tg; h = th;
+    a = ta;
+    b = tb;
+    c = tc;
+    d = td;
+    e = te;
+    f = tf;
+    g = tg;
+    h = th;
   }
   const R w16 = Ops::set1(cst.w16);
   const R w17 = Ops::set1(cst.w17);
@@ -204,7 +211,14 @@ BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
   // Rotated by 15 (= 7 mod 8): rename so that round 16 starts at "a".
   {
     const R ta = b, tb = c, tc = d, td = e, te = f, tf = g, tg = h, th = a;
-    a = ta; b = tb; c = tc; d = td; e = te; f = tf; g = tg; h = th;
+    a = ta;
+    b = tb;
+    c = tc;
+    d = td;
+    e = te;
+    f = tf;
+    g = tg;
+    h = th;
   }
   const R w16 = Ops::add(Ops::ssig0(x[1]), x[0]);
   const R w17 = Ops::add3(Ops::ssig0(x[2]), x[1], k<sha::kH2W17Add, Ops>());
@@ -212,8 +226,8 @@ BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
   const R w19 = Ops::add3(Ops::ssig1(w17), Ops::ssig0(x[4]), x[3]);
   const R w20 = Ops::add3(Ops::ssig1(w18), Ops::ssig0(x[5]), x[4]);
   const R w21 = Ops::add3(Ops::ssig1(w19), Ops::ssig0(x[6]), x[5]);
-  const R w22 = Ops::add(Ops::add3(Ops::ssig1(w20), Ops::ssig0(x[7]), x[6]),
-                         k<sha::kH2W22Add, Ops>());
+  const R w22 =
+      Ops::add(Ops::add3(Ops::ssig1(w20), Ops::ssig0(x[7]), x[6]), k<sha::kH2W22Add, Ops>());
   const R w23 = Ops::add(Ops::add3(Ops::ssig1(w21), w16, x[7]), k<sha::kH2W23Add, Ops>());
   BTR_ROUNDS8(16, w16, w17, w18, w19, w20, w21, w22, w23);
   const R w24 = Ops::add3(Ops::ssig1(w22), w17, k<sha::kH2W24Add, Ops>());
@@ -223,8 +237,8 @@ BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
   const R w28 = Ops::add(Ops::ssig1(w26), w21);
   const R w29 = Ops::add(Ops::ssig1(w27), w22);
   const R w30 = Ops::add3(Ops::ssig1(w28), w23, k<sha::kH2W30Add, Ops>());
-  const R w31 = Ops::add(Ops::add3(Ops::ssig1(w29), w24, Ops::ssig0(w16)),
-                         k<sha::kH2W31Add, Ops>());
+  const R w31 =
+      Ops::add(Ops::add3(Ops::ssig1(w29), w24, Ops::ssig0(w16)), k<sha::kH2W31Add, Ops>());
   BTR_ROUNDS8(24, w24, w25, w26, w27, w28, w29, w30, w31);
   const R w32 = sched<Ops>(w30, w25, w17, w16);
   const R w33 = sched<Ops>(w31, w26, w18, w17);

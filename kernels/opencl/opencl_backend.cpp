@@ -169,7 +169,7 @@ core::Result<WorkSize> OpenClBackend::measure_work_size() {
     max_local = 64;
   }
   const std::vector<uint32_t> locals =
-      device_.is_cpu ? std::vector<uint32_t>{0, 8, 64} : std::vector<uint32_t>{0, 64, 128, 256};
+      device_.is_cpu ? std::vector<uint32_t>{16, 64} : std::vector<uint32_t>{0, 64, 128, 256};
   WorkSize best;
   double best_rate = 0;
   for (const uint32_t local : locals) {

@@ -37,9 +37,11 @@
 #define S1(x) (ROTR((x), 6u) ^ ROTR((x), 11u) ^ ROTR((x), 25u))
 #define s0(x) (ROTR((x), 7u) ^ ROTR((x), 18u) ^ ((x) >> 3u))
 #define s1(x) (ROTR((x), 17u) ^ ROTR((x), 19u) ^ ((x) >> 10u))
-/* ch: e ? f : g; maj: (a == c) ? a : b, bitwise. Both become one vpternlogd. */
-#define CH(e, f, g) bitselect((g), (f), (e))
-#define MAJ(a, b, c) bitselect((a), (b), (a) ^ (c))
+/* ch: e ? f : g, bitwise; maj: the majority of a, b, c. Written as plain logic rather than
+ * bitselect(), which PoCL's library expands to and/andnot/or: LLVM then fuses ch into one
+ * vpternlogd and maj into two. */
+#define CH(e, f, g) ((g) ^ ((e) & ((f) ^ (g))))
+#define MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) | (b))))
 /* Byte swap from two rotations and a select. */
 #define BSWAP(x) bitselect(rotate((x), (uint16)24u), rotate((x), (uint16)8u), (uint16)0x00ff00ffu)
 

@@ -13,7 +13,9 @@ using namespace btr::core;
 
 namespace {
 
-std::vector<uint8_t> hex(std::string_view s) { return *from_hex(s); }
+std::vector<uint8_t> hex(std::string_view s) {
+  return *from_hex(s);
+}
 
 struct Expected {
   Network network;
@@ -33,8 +35,8 @@ struct Expected {
 
 const Expected kExpected[] = {
     {Network::kMain, "main", "f9425452", 8633, 8632, 0x1d00ffff,
-     "00000000ffff0000000000000000000000000000000000000000000000000000", DifficultyRule::kAsert,
-     25, 85, 153, "0000000000000000000000000000000000000000", 0,
+     "00000000ffff0000000000000000000000000000000000000000000000000000", DifficultyRule::kAsert, 25,
+     85, 153, "0000000000000000000000000000000000000000", 0,
      "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
      "0000000000000000000000000000000000000000000000000000000000000000"},
     {Network::kTestnet, "testnet", "fb425452", 18633, 18632, 0x1e0fffff,
@@ -43,8 +45,8 @@ const Expected kExpected[] = {
      "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
      "00000f56923b43e92c568659d94a509f97c234421801d84a9a3b8adc6f7e4d4e"},
     {Network::kRegtest, "regtest", "fa425452", 18644, 18643, 0x207fffff,
-     "7fffff0000000000000000000000000000000000000000000000000000000000",
-     DifficultyRule::kPowLimit, 111, 196, 239, "8e68bb02448f9cd6b7f4facc39ba3aa826b92ff4", 0,
+     "7fffff0000000000000000000000000000000000000000000000000000000000", DifficultyRule::kPowLimit,
+     111, 196, 239, "8e68bb02448f9cd6b7f4facc39ba3aa826b92ff4", 0,
      "32c096be8af3f59f332bafa11b3bc4df90195784c522055d69dd14b89c2e9b5d",
      "051b06ff069c6cefe9dfd11e02d7f2f7c38b99a9356545f032ca9c7e809b83fd"},
 };
@@ -53,11 +55,18 @@ const Expected kExpected[] = {
 // of the code that builds it.
 std::vector<uint8_t> genesis_coinbase_bytes(const std::string& key_hash_hex) {
   const std::string text = "BitSilver 2020/04 investment-grade silver for everyone";
-  std::string h = "01000000" "01" + std::string(64, '0') + "ffffffff";
-  h += "38" "00" "36";  // scriptSig length 56 = OP_0 + push(54 bytes)
+  std::string h =
+      "01000000"
+      "01" +
+      std::string(64, '0') + "ffffffff";
+  h += "38"
+       "00"
+       "36";  // scriptSig length 56 = OP_0 + push(54 bytes)
   h += to_hex(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  h += "ffffffff" "01";
-  h += "0000" "3426f56b1c00";  // 80,000,000 * 10^8 = 0x1c6bf526340000, little-endian
+  h += "ffffffff"
+       "01";
+  h += "0000"
+       "3426f56b1c00";  // 80,000,000 * 10^8 = 0x1c6bf526340000, little-endian
   h += "1976a914" + key_hash_hex + "88ac";
   h += "00000000";
   return hex(h);
@@ -144,8 +153,9 @@ TEST_CASE("regtest pre-mine key hash is HASH160 of the published test key") {
         "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs");
   // And that key is SHA-256 of the text chain.md names.
   const std::string seed = "BitSilver regtest pre-mine";
-  CHECK(to_hex(sha256(std::span(reinterpret_cast<const uint8_t*>(seed.data()), seed.size()))
-                   .bytes) == "3afa0ece75d0e72aae528fd0307732f85f5fef24f1b048cc891caf980d65ab3f");
+  CHECK(
+      to_hex(sha256(std::span(reinterpret_cast<const uint8_t*>(seed.data()), seed.size())).bytes) ==
+      "3afa0ece75d0e72aae528fd0307732f85f5fef24f1b048cc891caf980d65ab3f");
 }
 
 TEST_CASE("chain parameters by name") {

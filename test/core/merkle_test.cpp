@@ -21,7 +21,9 @@ std::vector<Hash256> random_leaves(size_t n, std::mt19937_64& rng) {
 
 // Independent reference: the node at (height, pos) defined top-down, as the
 // white paper draws the tree (a missing right child repeats the left one).
-size_t width(size_t n, int height) { return (n + (size_t{1} << height) - 1) >> height; }
+size_t width(size_t n, int height) {
+  return (n + (size_t{1} << height) - 1) >> height;
+}
 
 Hash256 ref_node(const std::vector<Hash256>& leaves, int height, size_t pos) {
   if (height == 0) return leaves[pos];
@@ -41,7 +43,9 @@ Hash256 ref_root(const std::vector<Hash256>& leaves) {
   return ref_node(leaves, height, 0);
 }
 
-Hash256 display(std::string_view s) { return *Hash256::from_display_hex(s); }
+Hash256 display(std::string_view s) {
+  return *Hash256::from_display_hex(s);
+}
 
 }  // namespace
 
@@ -112,8 +116,7 @@ TEST_CASE("branches fold back to the root for every leaf of trees of 1..17") {
       CHECK(fold_merkle_branch(leaves[i], branch, static_cast<uint32_t>(i)) == root);
     }
     // Stratum's coinbase branch from the other txids only.
-    const auto cb_branch =
-        coinbase_merkle_branch(std::span(leaves).subspan(1));
+    const auto cb_branch = coinbase_merkle_branch(std::span(leaves).subspan(1));
     CHECK(cb_branch == merkle_branch(leaves, 0));
     CHECK(fold_coinbase_branch(leaves[0], cb_branch) == root);
   }
@@ -125,20 +128,19 @@ TEST_CASE("Stratum coinbase branch: ESP-Miner main-net job folds to its Merkle r
   // the root the source asserts.
   const Hash256 coinbase_txid =
       display("80d95f27e6da652c6070f3b341bbfa9cb5f96d3e363286562df7f4496dee0b7a");
-  const char* branch_hex[] = {
-      "2b77d9e413e8121cd7a17ff46029591051d0922bd90b2b2a38811af1cb57a2b2",
-      "5c8874cef00f3a233939516950e160949ef327891c9090467cead995441d22c5",
-      "2d91ff8e19ac5fa69a40081f26c5852d366d608b04d2efe0d5b65d111d0d8074",
-      "0ae96f609ad2264112a0b2dfb65624bedbcea3b036a59c0173394bba3a74e887",
-      "e62172e63973d69574a82828aeb5711fc5ff97946db10fc7ec32830b24df7bde",
-      "adb49456453aab49549a9eb46bb26787fb538e0a5f656992275194c04651ec97",
-      "a7bc56d04d2672a8683892d6c8d376c73d250a4871fdf6f57019bcc737d6d2c2",
-      "d94eceb8182b4f418cd071e93ec2a8993a0898d4c93bc33d9302f60dbbd0ed10",
-      "5ad7788b8c66f8f50d332b88a80077ce10e54281ca472b4ed9bbbbcb6cf99083",
-      "9f9d784b33df1b3ed3edb4211afc0dc1909af9758c6f8267e469f5148ed04809",
-      "48fd17affa76b23e6fb2257df30374da839d6cb264656a82e34b350722b05123",
-      "c4f5ab01913fc186d550c1a28f3f3e9ffaca2016b961a6a751f8cca0089df924",
-      "cff737e1d00176dd6bbfa73071adbb370f227cfb5fba186562e4060fcec877e1"};
+  const char* branch_hex[] = {"2b77d9e413e8121cd7a17ff46029591051d0922bd90b2b2a38811af1cb57a2b2",
+                              "5c8874cef00f3a233939516950e160949ef327891c9090467cead995441d22c5",
+                              "2d91ff8e19ac5fa69a40081f26c5852d366d608b04d2efe0d5b65d111d0d8074",
+                              "0ae96f609ad2264112a0b2dfb65624bedbcea3b036a59c0173394bba3a74e887",
+                              "e62172e63973d69574a82828aeb5711fc5ff97946db10fc7ec32830b24df7bde",
+                              "adb49456453aab49549a9eb46bb26787fb538e0a5f656992275194c04651ec97",
+                              "a7bc56d04d2672a8683892d6c8d376c73d250a4871fdf6f57019bcc737d6d2c2",
+                              "d94eceb8182b4f418cd071e93ec2a8993a0898d4c93bc33d9302f60dbbd0ed10",
+                              "5ad7788b8c66f8f50d332b88a80077ce10e54281ca472b4ed9bbbbcb6cf99083",
+                              "9f9d784b33df1b3ed3edb4211afc0dc1909af9758c6f8267e469f5148ed04809",
+                              "48fd17affa76b23e6fb2257df30374da839d6cb264656a82e34b350722b05123",
+                              "c4f5ab01913fc186d550c1a28f3f3e9ffaca2016b961a6a751f8cca0089df924",
+                              "cff737e1d00176dd6bbfa73071adbb370f227cfb5fba186562e4060fcec877e1"};
   std::vector<Hash256> branch;
   for (const char* h : branch_hex) branch.push_back(*Hash256::from_internal_hex(h));
   CHECK(fold_coinbase_branch(coinbase_txid, branch).to_internal_hex() ==

@@ -8,16 +8,29 @@
 using namespace btr::core;
 
 namespace {
-std::vector<uint8_t> hex(std::string_view s) { return *from_hex(s); }
-std::string hex_of(const std::vector<uint8_t>& b) { return to_hex(b); }
+std::vector<uint8_t> hex(std::string_view s) {
+  return *from_hex(s);
+}
+std::string hex_of(const std::vector<uint8_t>& b) {
+  return to_hex(b);
+}
 }  // namespace
 
 TEST_CASE("script numbers encode minimally (CScriptNum)") {
-  const std::pair<int64_t, const char*> cases[] = {
-      {0, ""},           {1, "01"},         {-1, "81"},       {127, "7f"},
-      {128, "8000"},     {-128, "8080"},    {255, "ff00"},    {256, "0001"},
-      {32767, "ff7f"},   {32768, "008000"}, {-32768, "008080"}, {0x7fffffff, "ffffff7f"},
-      {-0x7fffffff, "ffffffff"}, {0x80000000LL, "0000008000"}};
+  const std::pair<int64_t, const char*> cases[] = {{0, ""},
+                                                   {1, "01"},
+                                                   {-1, "81"},
+                                                   {127, "7f"},
+                                                   {128, "8000"},
+                                                   {-128, "8080"},
+                                                   {255, "ff00"},
+                                                   {256, "0001"},
+                                                   {32767, "ff7f"},
+                                                   {32768, "008000"},
+                                                   {-32768, "008080"},
+                                                   {0x7fffffff, "ffffff7f"},
+                                                   {-0x7fffffff, "ffffffff"},
+                                                   {0x80000000LL, "0000008000"}};
   for (const auto& [value, expect] : cases) {
     CAPTURE(value);
     CHECK(hex_of(script_num_encode(value)) == expect);
@@ -39,8 +52,8 @@ TEST_CASE("script number decoding refuses non-minimal and oversized encodings") 
 
 TEST_CASE("push_data uses the smallest push opcode for the length") {
   const std::pair<size_t, const char*> cases[] = {
-      {0, "00"}, {1, "01"}, {75, "4b"}, {76, "4c4c"}, {255, "4cff"}, {256, "4d0001"},
-      {65535, "4dffff"}, {65536, "4e00000100"}};
+      {0, "00"},     {1, "01"},       {75, "4b"},        {76, "4c4c"},
+      {255, "4cff"}, {256, "4d0001"}, {65535, "4dffff"}, {65536, "4e00000100"}};
   for (const auto& [len, prefix] : cases) {
     CAPTURE(len);
     Script s;
@@ -55,9 +68,13 @@ TEST_CASE("push_data uses the smallest push opcode for the length") {
 }
 
 TEST_CASE("push_int follows CScript << int64") {
-  const std::pair<int64_t, const char*> cases[] = {
-      {0, "00"}, {-1, "4f"}, {1, "51"}, {16, "60"}, {17, "0111"}, {-2, "0182"},
-      {486604799, "04ffff001d"}};
+  const std::pair<int64_t, const char*> cases[] = {{0, "00"},
+                                                   {-1, "4f"},
+                                                   {1, "51"},
+                                                   {16, "60"},
+                                                   {17, "0111"},
+                                                   {-2, "0182"},
+                                                   {486604799, "04ffff001d"}};
   for (const auto& [v, expect] : cases) {
     Script s;
     push_int(s, v);
@@ -90,8 +107,8 @@ TEST_CASE("BIP34 coinbase height: encoding and both accepted forms for 1..16") {
 }
 
 TEST_CASE("BIP34 coinbase height: malformed prefixes are refused") {
-  for (const char* bad : {"", "01", "0100", "020500", "0181", "4c0105", "4d010005",
-                          "050000000001", "0201", "6a"}) {
+  for (const char* bad :
+       {"", "01", "0100", "020500", "0181", "4c0105", "4d010005", "050000000001", "0201", "6a"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_coinbase_height(hex(bad)).ok());
   }

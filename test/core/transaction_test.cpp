@@ -10,7 +10,9 @@ using namespace btr::core;
 
 namespace {
 
-std::vector<uint8_t> hex(std::string_view s) { return *from_hex(s); }
+std::vector<uint8_t> hex(std::string_view s) {
+  return *from_hex(s);
+}
 std::span<const uint8_t> ascii(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }

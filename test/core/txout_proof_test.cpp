@@ -11,7 +11,9 @@ using namespace btr::core;
 
 namespace {
 
-std::vector<uint8_t> hex(std::string_view s) { return *from_hex(s); }
+std::vector<uint8_t> hex(std::string_view s) {
+  return *from_hex(s);
+}
 
 // Real gettxoutproof results from Bitcoin Core, as published on
 // bitcoin.stackexchange.com (questions/70504) and in bitcoin-cli examples.
@@ -76,7 +78,8 @@ TEST_CASE("real Bitcoin Core txout proofs decode, verify and re-encode byte for 
     auto proven = verify_txout_proof(*proof);
     REQUIRE(proven.ok());
     REQUIRE(proven->size() == p.txids.size());
-    for (size_t i = 0; i < p.txids.size(); ++i) CHECK((*proven)[i].to_display_hex() == std::string(p.txids[i]));
+    for (size_t i = 0; i < p.txids.size(); ++i)
+      CHECK((*proven)[i].to_display_hex() == std::string(p.txids[i]));
   }
 }
 
@@ -153,7 +156,8 @@ TEST_CASE("tampered and malformed txout proofs are refused") {
   CHECK(verify_txout_proof(too_many).error() == "proof-too-many-transactions");
 
   // Strict decoding: every truncation and a trailing byte.
-  for (size_t n = 0; n < bytes.size(); ++n) CHECK_FALSE(TxOutProof::decode(std::span(bytes).first(n)).ok());
+  for (size_t n = 0; n < bytes.size(); ++n)
+    CHECK_FALSE(TxOutProof::decode(std::span(bytes).first(n)).ok());
   auto trailing = bytes;
   trailing.push_back(0);
   CHECK_FALSE(TxOutProof::decode(trailing).ok());

@@ -9,7 +9,9 @@ using namespace btr::core;
 
 namespace {
 
-const ChainParams& regtest() { return chain_params(Network::kRegtest); }
+const ChainParams& regtest() {
+  return chain_params(Network::kRegtest);
+}
 
 Transaction coinbase(int64_t height, uint8_t tag = 0) {
   Transaction tx;

@@ -68,7 +68,8 @@ void check_random_headers(const cpu::CpuBackendInfo& info) {
     CHECK(r.false_hits == 0);
     total_hits += want.size();
   }
-  MESSAGE(std::string(info.name) << ": " << kHeaders << " random headers, " << total_hits << " hits");
+  MESSAGE(std::string(info.name) << ": " << kHeaders << " random headers, " << total_hits
+                                 << " hits");
   CHECK(total_hits > 0);
 }
 
@@ -84,8 +85,8 @@ void check_exact_target(const cpu::CpuBackendInfo& info) {
     REQUIRE(at.hits.size() == 1);
     CHECK(at.hits[0].nonce == nonce);
     CHECK(core::Uint256::from_hash(at.hits[0].hash) == value);
-    const ScanResult below = scan_range(info, h, value - core::Uint256(1), nonce,
-                                        uint64_t{nonce} + 1);
+    const ScanResult below =
+        scan_range(info, h, value - core::Uint256(1), nonce, uint64_t{nonce} + 1);
     CHECK(below.hits.empty());
   }
 }
@@ -127,7 +128,15 @@ void check_backend(const char* name) {
 
 }  // namespace
 
-TEST_CASE("portable backend matches the reference") { check_backend("portable"); }
-TEST_CASE("avx2 backend matches the reference") { check_backend("avx2"); }
-TEST_CASE("avx512 backend matches the reference") { check_backend("avx512"); }
-TEST_CASE("shani backend matches the reference") { check_backend("shani"); }
+TEST_CASE("portable backend matches the reference") {
+  check_backend("portable");
+}
+TEST_CASE("avx2 backend matches the reference") {
+  check_backend("avx2");
+}
+TEST_CASE("avx512 backend matches the reference") {
+  check_backend("avx512");
+}
+TEST_CASE("shani backend matches the reference") {
+  check_backend("shani");
+}

@@ -19,7 +19,9 @@ namespace cm = btr::kernels::cuda_math;
 
 namespace {
 
-uint32_t be_word(const core::Hash256& h, int i) { return core::read_be32(h.data() + 4 * i); }
+uint32_t be_word(const core::Hash256& h, int i) {
+  return core::read_be32(h.data() + 4 * i);
+}
 
 uint32_t le_top_word(const core::Hash256& h) {
   return uint32_t{h.bytes[28]} | uint32_t{h.bytes[29]} << 8 | uint32_t{h.bytes[30]} << 16 |
@@ -43,8 +45,7 @@ TEST_CASE("cuda math: both hashes match the reference on 10,000 random headers")
     const core::HeaderBytes header = testing::random_header(rng);
     const auto version = static_cast<uint32_t>(rng());
     const auto nonce = static_cast<uint32_t>(rng());
-    const ScanConstants c =
-        make_scan_constants(header, version, testing::random_uint256(rng));
+    const ScanConstants c = make_scan_constants(header, version, testing::random_uint256(rng));
     const core::HeaderBytes full = testing::with_version_nonce(header, version, nonce);
 
     uint32_t h1[8];
@@ -54,7 +55,8 @@ TEST_CASE("cuda math: both hashes match the reference on 10,000 random headers")
     cm::second_hash_full(h1, h2);
     const core::Hash256 second = core::sha256d(full);
     bool ok = true;
-    for (int i = 0; i < 8; ++i) ok = ok && h1[i] == be_word(first, i) && h2[i] == be_word(second, i);
+    for (int i = 0; i < 8; ++i)
+      ok = ok && h1[i] == be_word(first, i) && h2[i] == be_word(second, i);
     ok = ok && cm::second_hash_h7(h1) == h2[7];
     ok = ok && cm::hash_top_word(c, nonce) == le_top_word(second);
     if (!ok) ++mismatches;
@@ -71,7 +73,7 @@ TEST_CASE("cuda math: candidates of random ranges at easy targets match the refe
     const core::HeaderBytes header = testing::random_header(rng);
     const uint32_t version = testing::header_version(header);
     // Top target word between 2^26 and 2^30: about one nonce in 4 to 64 is a candidate.
-    const core::Uint256 target = core::Uint256::max() >> (2 + rng() % 5);
+    const core::Uint256 target = core::Uint256::max() >> static_cast<unsigned>(2 + rng() % 5);
     const ScanConstants c = make_scan_constants(header, version, target);
     // Ranges at both ends of the nonce space and in between.
     const uint64_t first = n % 3 == 0 ? 0 : n % 3 == 1 ? kNonceSpace - 64 : rng() % (1u << 31);

@@ -12,7 +12,9 @@
 
 #if !defined(BTR_HAVE_OPENCL)
 
-TEST_CASE("opencl: backend") { MESSAGE("BTR-SKIP: this build has no OpenCL support"); }
+TEST_CASE("opencl: backend") {
+  MESSAGE("BTR-SKIP: this build has no OpenCL support");
+}
 
 #else
 
@@ -73,13 +75,13 @@ Shared& shared() {
   return s;
 }
 
-#define REQUIRE_OPENCL_BACKEND(var)                                  \
-  if (!shared().has_device) {                                        \
-    MESSAGE("BTR-SKIP: no OpenCL platform or device");               \
-    return;                                                          \
-  }                                                                  \
-  INFO("opening opencl:0: " << shared().error);                      \
-  REQUIRE(shared().backend != nullptr);                              \
+#define REQUIRE_OPENCL_BACKEND(var)                    \
+  if (!shared().has_device) {                          \
+    MESSAGE("BTR-SKIP: no OpenCL platform or device"); \
+    return;                                            \
+  }                                                    \
+  INFO("opening opencl:0: " << shared().error);        \
+  REQUIRE(shared().backend != nullptr);                \
   opencl::OpenClBackend& var = *shared().backend
 
 core::BlockHeader genesis() {
@@ -167,7 +169,7 @@ TEST_CASE("opencl: 10,000 random headers at easy targets match the reference") {
     job.header = testing::random_header(rng);
     // Top target word from 2^25 to 2^30 plus random low words: about one nonce in 4 to 128
     // is a candidate and hits and near misses both occur.
-    job.target = testing::random_uint256(rng) >> (2 + rng() % 6);
+    job.target = testing::random_uint256(rng) >> static_cast<unsigned>(2 + rng() % 6);
     // Unaligned ranges of 1..67 nonces, some at either end of the nonce space.
     const uint64_t count = 1 + rng() % 67;
     const int where = n % 4;
@@ -250,6 +252,7 @@ TEST_CASE("opencl: a second backend loads the program from the binary cache") {
 
 TEST_CASE("opencl: bad device index is refused with a reason") {
   REQUIRE_OPENCL_BACKEND(backend);
+  CHECK(backend.healthy());
   auto none = opencl::OpenClBackend::open(999, {});
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().find("no such device") != std::string::npos);
@@ -285,9 +288,10 @@ TEST_CASE("opencl: benchmark (BTR_BENCH_SECONDS)") {
   stopper.join();
   CHECK(r.false_hits == 0);
   CHECK(r.hashes > 0);
-  MESSAGE("opencl:0 " << backend.device().device_name << ": " << r.hashes / elapsed / 1e6
-                      << " MH/s over " << elapsed << " s (chunk " << backend.work_size().chunk
-                      << ", local " << backend.work_size().local << ")");
+  MESSAGE("opencl:0 " << backend.device().device_name << ": "
+                      << static_cast<double>(r.hashes) / elapsed / 1e6 << " MH/s over " << elapsed
+                      << " s (chunk " << backend.work_size().chunk << ", local "
+                      << backend.work_size().local << ")");
 }
 
 #endif

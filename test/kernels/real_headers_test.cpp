@@ -35,7 +35,8 @@ int check_header(const core::HeaderBytes& header, const std::string& display_has
     job.nonce_first = static_cast<uint32_t>(first);
     job.nonce_end = end;
     const ScanResult r = scan(backend, job);
-     REQUIRE_MESSAGE(r.hits.size() == 1, std::string(info.name) << " at height with nonce " << parsed.nonce);
+    REQUIRE_MESSAGE(r.hits.size() == 1, std::string(info.name)
+                                            << " at height with nonce " << parsed.nonce);
     CHECK(r.hits[0].nonce == parsed.nonce);
     CHECK(r.hits[0].version == static_cast<uint32_t>(parsed.version));
     CHECK(r.hits[0].hash.to_display_hex() == display_hash);
@@ -50,7 +51,8 @@ int check_header(const core::HeaderBytes& header, const std::string& display_has
 
 TEST_CASE("real headers: a window around the known nonce finds exactly it") {
   BTR_REQUIRE_VECTORS(dir);
-  const auto entries = nlohmann::json::parse(btr::test::read_file(dir / "bitcoin" / "headers.json"));
+  const auto entries =
+      nlohmann::json::parse(btr::test::read_file(dir / "bitcoin" / "headers.json"));
   int checked = 0;
   for (const auto& e : entries) {
     const auto bytes = core::from_hex(e.at("header_hex").get<std::string>());

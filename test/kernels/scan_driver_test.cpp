@@ -161,7 +161,8 @@ TEST_CASE("parallel scan finds the same hits as one thread") {
   job.target = core::Uint256::max() >> 7;
   job.nonce_first = static_cast<uint32_t>(kNonceSpace - 20011);
   job.nonce_end = kNonceSpace;
-  const auto want = reference_hits(h, header_version(h), job.target, job.nonce_first, job.nonce_end);
+  const auto want =
+      reference_hits(h, header_version(h), job.target, job.nonce_first, job.nonce_end);
   const auto& info = best_backend();
   for (unsigned threads : {1u, 2u, 3u, 5u}) {
     const ScanResult r = scan_parallel(factory_for(info), threads, job);

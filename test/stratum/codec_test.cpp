@@ -156,14 +156,14 @@ TEST_CASE("codec: suggest_difficulty: integer, fractional, and legacy method-nam
   CHECK(client_as<SuggestDifficulty>(R"({"id":4,"method":"mining.suggest_difficulty","params":[0.0001]})")
             .difficulty == 0.0001);
   const auto legacy =
-      client_as<SuggestDifficulty>(R"({"id":4,"method":"mining.suggest_difficulty(1024)","params":[]})");
+      client_as<SuggestDifficulty>(R"J({"id":4,"method":"mining.suggest_difficulty(1024)","params":[]})J");
   CHECK(legacy.difficulty == 1024);
   CHECK(legacy.legacy_form);
   CHECK(client_error(R"({"id":4,"method":"mining.suggest_difficulty","params":["512"]})").find("number") !=
         std::string::npos);
   CHECK_FALSE(client_error(R"({"id":4,"method":"mining.suggest_difficulty","params":[0]})").empty());
-  CHECK_FALSE(client_error(R"({"id":4,"method":"mining.suggest_difficulty(abc)"})").empty());
-  CHECK_FALSE(client_error(R"({"id":4,"method":"mining.suggest_difficulty(-1)"})").empty());
+  CHECK_FALSE(client_error(R"J({"id":4,"method":"mining.suggest_difficulty(abc)"})J").empty());
+  CHECK_FALSE(client_error(R"J({"id":4,"method":"mining.suggest_difficulty(-1)"})J").empty());
 }
 
 TEST_CASE("codec: extranonce.subscribe, pong, get_version reply") {

@@ -24,7 +24,7 @@ const std::vector<std::string>& seeds() {
       R"({"id": 4, "method": "mining.submit", "params": ["w", "1f", "00000001", "647025b5", "0a029ed1"]})",
       R"({"id": 5, "method": "mining.submit", "params": ["w", "1", "c7080000", "64b3f3ec", "ed460d91", "00002000"]})",
       R"({"id": 6, "method": "mining.suggest_difficulty", "params": [0.001]})",
-      R"({"id": 7, "method": "mining.suggest_difficulty(512)", "params": []})",
+      R"J({"id": 7, "method": "mining.suggest_difficulty(512)", "params": []})J",
       R"({"id": 8, "method": "mining.extranonce.subscribe", "params": []})",
       R"({"method":"pong"})",
       R"({"id":null,"method":"mining.set_difficulty","params":[512]})",

@@ -80,6 +80,7 @@ std::vector<uint8_t> dummy_transaction() {
 // ---------------------------------------------------------------- FakeNode
 FakeNode::FakeNode(uint32_t bits, int extra_transactions)
     : bits_(bits), extra_txs_(extra_transactions), tip_(random_hash()) {
+  for (int i = 0; i < extra_txs_; ++i) txs_.push_back(dummy_transaction());
   listen_fd_ = listen_loopback(port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
@@ -98,8 +99,14 @@ void FakeNode::advance_tip() {
     tip_ = random_hash();
     ++height_;
     ++tip_serial_;
+    for (auto& tx : txs_) tx = dummy_transaction();
   }
   cv_.notify_all();
+}
+
+std::vector<std::vector<uint8_t>> FakeNode::template_transactions() {
+  std::lock_guard lk(mu_);
+  return txs_;
 }
 
 std::string FakeNode::best_hash() {
@@ -132,8 +139,7 @@ json FakeNode::make_template() {
   // Caller holds mu_.
   const core::Uint256 target = core::decode_compact(bits_).target;
   json txs = json::array();
-  for (int i = 0; i < extra_txs_; ++i) {
-    const auto tx = dummy_transaction();
+  for (const auto& tx : txs_) {
     txs.push_back({{"data", core::to_hex(tx)},
                    {"txid", core::sha256d(tx).to_display_hex()},
                    {"hash", core::sha256d(tx).to_display_hex()},
@@ -194,6 +200,7 @@ json FakeNode::handle(const json& req, bool& is_error) {
         tip_ = hash;
         ++height_;
         ++tip_serial_;
+        for (auto& tx : txs_) tx = dummy_transaction();
         result = "";
       } else {
         result = prev == tip_ ? "high-hash" : "bad-prevblk";

@@ -43,6 +43,8 @@ class FakeNode {
   void require_auth(std::string user, std::string password);
 
   nlohmann::json make_template();
+  // The non-coinbase transactions of the current template (raw bytes).
+  std::vector<std::vector<uint8_t>> template_transactions();
 
  private:
   void accept_loop();
@@ -61,6 +63,7 @@ class FakeNode {
   int64_t height_ = 100;
   uint64_t tip_serial_ = 0;
   std::vector<std::string> submitted_;
+  std::vector<std::vector<uint8_t>> txs_;  // regenerated at each tip
   std::string auth_;  // expected Authorization header value
   std::thread acceptor_;
   std::vector<std::thread> servers_;

@@ -1,0 +1,143 @@
+#include "tools/bench/bench_measure.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "core/cpu_features.h"
+#include "core/crypto/sha256.h"
+
+namespace btr::tools::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+kernels::ScanJob endless_job(unsigned run) {
+  kernels::ScanJob job;
+  for (size_t i = 0; i < job.header.size(); ++i) {
+    job.header[i] = static_cast<uint8_t>(i * 29 + run * 7 + 3);
+  }
+  job.target = core::Uint256(0);  // no hash meets it: the scan runs until replaced
+  return job;
+}
+
+}  // namespace
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double RateSample::median_mhs() const {
+  return median(mhs);
+}
+double RateSample::median_switch_ms() const {
+  return median(switch_ms);
+}
+double RateSample::max_switch_ms() const {
+  return switch_ms.empty() ? 0 : *std::max_element(switch_ms.begin(), switch_ms.end());
+}
+
+RateSample measure_scan(const kernels::BackendFactory& factory, unsigned threads, double seconds,
+                        int runs) {
+  RateSample sample;
+  kernels::ParallelScanner scanner(factory, threads);
+  for (int run = 0; run < runs; ++run) {
+    scanner.submit(endless_job(static_cast<unsigned>(run)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // threads up, clocks settled
+    const uint64_t h0 = scanner.total_hashes();
+    const auto t0 = Clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const uint64_t h1 = scanner.total_hashes();
+    sample.mhs.push_back(static_cast<double>(h1 - h0) / seconds_since(t0) / 1e6);
+
+    kernels::ScanJob tiny = endless_job(static_cast<unsigned>(run));
+    tiny.nonce_end = threads;  // one nonce per thread
+    const auto t1 = Clock::now();
+    scanner.submit(tiny);
+    (void)scanner.wait();
+    sample.switch_ms.push_back(seconds_since(t1) * 1e3);
+  }
+  return sample;
+}
+
+Machine describe_machine() {
+  Machine m;
+  m.cpu = core::cpu_features().brand;
+  m.cores = std::max(1u, std::thread::hardware_concurrency());
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("cpu MHz", 0) != 0) continue;
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) break;
+    try {
+      m.mhz = std::stod(line.substr(colon + 1));
+    } catch (...) {
+      m.mhz.reset();
+    }
+    break;
+  }
+  return m;
+}
+
+TransformRate core_transform_rate(double seconds) {
+  constexpr size_t kBlocks = 64;
+  std::array<uint8_t, 64 * kBlocks> data{};
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + 7);
+  std::array<uint32_t, 8> state{};
+  std::copy(core::kSha256Init.begin(), core::kSha256Init.end(), state.begin());
+  const core::Sha256TransformFn fn = core::sha256_transform();
+  uint64_t blocks = 0;
+  const auto t0 = Clock::now();
+  do {
+    fn(state.data(), data.data(), kBlocks);
+    blocks += kBlocks;
+  } while (seconds_since(t0) < seconds);
+  const double elapsed = seconds_since(t0);
+  // Keep the result observable so the loop is not optimized away.
+  if (state[0] == 0x12345678 && state[1] == 0x9abcdef0) std::fputs("", stderr);
+  return {core::sha256_backend_name(), static_cast<double>(blocks) / elapsed};
+}
+
+std::optional<TransformRate> openssl_rate() {
+  // popen is the edge of the tool; a missing binary yields no output, which is handled.
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(
+      popen("openssl speed -seconds 1 -bytes 16384 -evp sha256 2>/dev/null", "r"), pclose);
+  if (!pipe) return std::nullopt;
+  std::string output;
+  std::array<char, 512> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe.get()) != nullptr) {
+    output += buf.data();
+  }
+  // Result line: "sha256   1345682.29k" (1000s of bytes per second).
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string name, rate;
+    if (!(words >> name >> rate) || name != "sha256" || rate.empty() || rate.back() != 'k') {
+      continue;
+    }
+    try {
+      const double kbytes = std::stod(rate.substr(0, rate.size() - 1));
+      return TransformRate{"openssl speed -evp sha256", kbytes * 1000.0 / 64.0};
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace btr::tools::bench

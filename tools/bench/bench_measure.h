@@ -1,0 +1,46 @@
+#pragma once
+// Timing helpers of btr-bench: scan rates, job-switch latency, reference SHA-256 rates and the
+// machine description. Tools-only code: it reads /proc and runs `openssl`, which core may not.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernels/parallel_scanner.h"
+
+namespace btr::tools::bench {
+
+struct RateSample {
+  std::vector<double> mhs;        // one per run
+  std::vector<double> switch_ms;  // job-replacement latency, one per run
+  double median_mhs() const;
+  double median_switch_ms() const;
+  double max_switch_ms() const;
+};
+
+// Runs `runs` measurements of `seconds` each on one scanner with `threads` threads. Each run
+// scans a 2^32 job with no possible hit, then replaces it with a tiny job and times how long
+// until every thread has switched.
+RateSample measure_scan(const kernels::BackendFactory& factory, unsigned threads, double seconds,
+                        int runs);
+
+struct Machine {
+  std::string cpu;
+  unsigned cores = 0;
+  std::optional<double> mhz;  // /proc/cpuinfo "cpu MHz" of the first CPU
+};
+Machine describe_machine();
+
+struct TransformRate {
+  std::string name;
+  double compressions_per_s = 0;
+};
+// Single-stream SHA-256 compressions per second of core's selected transform.
+TransformRate core_transform_rate(double seconds);
+// `openssl speed -evp sha256` on 16 KiB messages, as compressions per second; nullopt when the
+// binary is missing or its output cannot be parsed.
+std::optional<TransformRate> openssl_rate();
+
+double median(std::vector<double> v);
+
+}  // namespace btr::tools::bench
