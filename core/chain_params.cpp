@@ -8,24 +8,28 @@ namespace btr::core {
 
 namespace {
 
-// ---- Genesis blocks, mined once (see docs in chain_params.h) ----------------
+// ---- Genesis blocks, mined once -------------------------------------------
 // Main net and testnet pay the pre-mine to the same key hash (20 zero bytes),
 // so they share the coinbase and the Merkle root; regtest pays the published
-// test key.
+// test key. A record with an all-zero hash has not been mined yet.
 struct GenesisRecord {
+  uint32_t time;
   uint32_t nonce;
   std::string_view merkle_root;  // display order
   std::string_view hash;         // display order
 };
 
+// No nonce in 0..2^32-1 meets 0x1d00ffff at kGenesisTime with this coinbase
+// (exhaustive search, 2026-11-25), so main net needs another time or
+// coinbase: see the project's report on the genesis blocks.
 constexpr GenesisRecord kMainGenesis = {
-    0, "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
+    kGenesisTime, 0, "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
     "0000000000000000000000000000000000000000000000000000000000000000"};
 constexpr GenesisRecord kTestnetGenesis = {
-    439245, "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
+    kGenesisTime, 439245, "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
     "00000f56923b43e92c568659d94a509f97c234421801d84a9a3b8adc6f7e4d4e"};
 constexpr GenesisRecord kRegtestGenesis = {
-    0, "32c096be8af3f59f332bafa11b3bc4df90195784c522055d69dd14b89c2e9b5d",
+    kGenesisTime, 0, "32c096be8af3f59f332bafa11b3bc4df90195784c522055d69dd14b89c2e9b5d",
     "051b06ff069c6cefe9dfd11e02d7f2f7c38b99a9356545f032ca9c7e809b83fd"};
 
 // The regtest pre-mine key: HASH160 of the compressed public key of
@@ -78,7 +82,7 @@ ChainParams make_params(Network network, std::string_view name, std::array<uint8
   p.version_rolling_mask = kVersionRollingMask;
   p.premine = kPremine;
   p.premine_key_hash = Hash160{premine_key};
-  p.genesis = make_genesis_block(pow_limit_bits, g.nonce, p.premine_key_hash);
+  p.genesis = make_genesis_block(g.time, pow_limit_bits, g.nonce, p.premine_key_hash);
   p.genesis_merkle_root = display_hash(g.merkle_root);
   p.genesis_hash = display_hash(g.hash);
   return p;
@@ -86,7 +90,7 @@ ChainParams make_params(Network network, std::string_view name, std::array<uint8
 
 }  // namespace
 
-Block make_genesis_block(uint32_t bits, uint32_t nonce, const Hash160& key_hash) {
+Block make_genesis_block(uint32_t time, uint32_t bits, uint32_t nonce, const Hash160& key_hash) {
   Transaction coinbase;
   coinbase.version = 1;
   TxIn in;
@@ -101,7 +105,7 @@ Block make_genesis_block(uint32_t bits, uint32_t nonce, const Hash160& key_hash)
 
   Block block;
   block.header.version = kGenesisVersion;
-  block.header.time = kGenesisTime;
+  block.header.time = time;
   block.header.bits = bits;
   block.header.nonce = nonce;
   block.transactions.push_back(std::move(coinbase));

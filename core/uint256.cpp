@@ -6,6 +6,10 @@
 #include "core/hex.h"
 
 namespace btr::core {
+namespace {
+// 128-bit intermediate for carries and products (a GCC/Clang extension).
+__extension__ typedef unsigned __int128 U128;
+}  // namespace
 
 Hash256 Hash256::from_bytes(std::span<const uint8_t, 32> b) {
   Hash256 h;
@@ -93,9 +97,9 @@ double Uint256::to_double() const {
 }
 
 Uint256& Uint256::operator+=(const Uint256& o) {
-  unsigned __int128 carry = 0;
+  U128 carry = 0;
   for (size_t i = 0; i < 4; ++i) {
-    carry += static_cast<unsigned __int128>(limb_[i]) + o.limb_[i];
+    carry += static_cast<U128>(limb_[i]) + o.limb_[i];
     limb_[i] = static_cast<uint64_t>(carry);
     carry >>= 64;
   }
@@ -111,9 +115,9 @@ Uint256 Uint256::operator~() const {
 }
 
 Uint256& Uint256::operator*=(uint64_t m) {
-  unsigned __int128 carry = 0;
+  U128 carry = 0;
   for (size_t i = 0; i < 4; ++i) {
-    carry += static_cast<unsigned __int128>(limb_[i]) * m;
+    carry += static_cast<U128>(limb_[i]) * m;
     limb_[i] = static_cast<uint64_t>(carry);
     carry >>= 64;
   }
@@ -123,9 +127,9 @@ Uint256& Uint256::operator*=(uint64_t m) {
 Uint256& Uint256::operator*=(const Uint256& o) {
   Uint256 r;
   for (size_t i = 0; i < 4; ++i) {
-    unsigned __int128 carry = 0;
+    U128 carry = 0;
     for (size_t j = 0; i + j < 4; ++j) {
-      carry += static_cast<unsigned __int128>(limb_[i]) * o.limb_[j] + r.limb_[i + j];
+      carry += static_cast<U128>(limb_[i]) * o.limb_[j] + r.limb_[i + j];
       r.limb_[i + j] = static_cast<uint64_t>(carry);
       carry >>= 64;
     }

@@ -1,6 +1,7 @@
 #include "node/chain_state.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "core/asert.h"
 #include "core/crypto/sha256.h"
@@ -134,6 +135,8 @@ uint32_t ChainState::next_bits(const BlockIndex* prev) const {
   // Block 1, the anchor, carries the pow limit (chain.md).
   if (prev->height() + 1 <= params_.asert_anchor_height) return params_.pow_limit_bits;
   const BlockIndex* anchor = prev->ancestor(params_.asert_anchor_height);
+  assert(anchor != nullptr && "every block above the anchor descends from it");
+  if (anchor == nullptr) return params_.pow_limit_bits;
   return core::next_bits_asert({anchor->height(), anchor->rec.header.time, anchor->rec.header.bits},
                                {prev->height(), prev->rec.header.time},
                                {params_.target_spacing, params_.asert_half_life, params_.pow_limit});

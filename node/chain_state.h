@@ -6,6 +6,7 @@
 // any depth disconnects with undo data and connects the other branch, and a
 // block that fails validation marks itself and all its descendants invalid.
 
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -69,7 +70,11 @@ class ChainState {
   // preciousblock: prefer this block among chains of equal work.
   core::Status precious_block(const core::Hash256& hash);
 
-  const BlockIndex* tip() const { return chain_.empty() ? nullptr : chain_.back(); }
+  // Never null after load(): the chain holds at least genesis.
+  const BlockIndex* tip() const {
+    assert(!chain_.empty());
+    return chain_.back();
+  }
   const BlockIndex* at_height(int32_t height) const;
   const BlockIndex* lookup(const core::Hash256& hash) const;
   bool in_active_chain(const BlockIndex* index) const;

@@ -166,7 +166,7 @@ Result<BlockTemplate> parse_block_template(const nlohmann::json& result) {
   }
 }
 
-Result<BlockTemplate> parse_block_template(std::string_view result_json_text) {
+Result<BlockTemplate> parse_block_template_text(std::string_view result_json_text) {
   json v = json::parse(result_json_text.begin(), result_json_text.end(), nullptr,
                        /*allow_exceptions=*/false);
   if (v.is_discarded()) return fail("template: invalid JSON");

@@ -38,6 +38,6 @@ struct BlockTemplate {
 
 // `result` is the "result" member of the getblocktemplate reply.
 core::Result<BlockTemplate> parse_block_template(const nlohmann::json& result);
-core::Result<BlockTemplate> parse_block_template(std::string_view result_json_text);
+core::Result<BlockTemplate> parse_block_template_text(std::string_view result_json_text);
 
 }  // namespace btr::pool

@@ -6,14 +6,15 @@
 namespace btr::pool {
 namespace {
 
-constexpr double kMaxStepLog2 = 6;  // at most x64 or /64 per retarget
+constexpr double kMaxRaiseLog2 = 6;  // at most x64 per retarget (a burst at a far too low start)
+constexpr double kMaxLowerLog2 = 2;  // at most /4 per retarget (silence is weak evidence)
 
 double seconds(Vardiff::Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace
 
 Vardiff::Vardiff(const VardiffConfig& config, Clock::time_point now)
-    : config_(config), difficulty_(1), window_start_(now) {
+    : config_(config), difficulty_(1), window_start_(now), decayed_at_(now) {
   difficulty_ = clamp(config.start_difficulty);
 }
 
@@ -22,7 +23,19 @@ double Vardiff::clamp(double difficulty) const {
   return std::clamp(difficulty, config_.min_difficulty, config_.max_difficulty);
 }
 
+void Vardiff::decay_to(Clock::time_point now) {
+  const double dt = std::max(seconds(now - decayed_at_), 0.0);
+  decayed_at_ = std::max(now, decayed_at_);
+  const double keep = std::exp(-dt / config_.decay_s);
+  decayed_work_ *= keep;
+  // Integral of the decay weight over the new interval: an unbiased
+  // denominator even while the history is younger than decay_s.
+  decayed_time_ = decayed_time_ * keep + config_.decay_s * (1 - keep);
+}
+
 std::optional<double> Vardiff::on_share(Clock::time_point now) {
+  decay_to(now);
+  decayed_work_ += difficulty_;
   ++shares_in_window_;
   const double elapsed = seconds(now - window_start_);
   if (elapsed >= config_.retarget_interval_s || shares_in_window_ >= config_.burst_shares)
@@ -41,18 +54,15 @@ std::optional<double> Vardiff::suggest(double hint, Clock::time_point now) {
 }
 
 std::optional<double> Vardiff::retarget(Clock::time_point now) {
-  const double elapsed = std::max(seconds(now - window_start_), 1e-3);
-  // No share in the window: assume half a share, which lowers the
-  // difficulty by a power of two or more each window until shares come.
-  const double shares = shares_in_window_ > 0 ? shares_in_window_ : 0.5;
-  const double ideal = difficulty_ * shares * config_.target_share_interval_s / elapsed;
+  decay_to(now);
+  const double rate = decayed_time_ > 0 ? decayed_work_ / decayed_time_ : 0;  // diff-1 shares/s
+  const double ideal = rate * config_.target_share_interval_s;
   const double ratio = ideal / difficulty_;
-  if (ratio > 0.5 && ratio < 2) {  // close enough: keep it, start a new window
-    window_start_ = now;
-    shares_in_window_ = 0;
-    return std::nullopt;
-  }
-  const double step = std::clamp(std::round(std::log2(ratio)), -kMaxStepLog2, kMaxStepLog2);
+  window_start_ = now;
+  shares_in_window_ = 0;
+  if (ratio > 0.5 && ratio < 2) return std::nullopt;  // close enough: keep it
+  const double log_step = ratio > 0 ? std::round(std::log2(ratio)) : -kMaxLowerLog2;
+  const double step = std::clamp(log_step, -kMaxLowerLog2, kMaxRaiseLog2);
   return set(clamp(difficulty_ * std::exp2(step)), now);
 }
 

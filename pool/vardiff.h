@@ -4,6 +4,12 @@
 // burst of shares arrives sooner; steps are powers of two; the result is
 // clamped to the port's [min, max]. Difficulty below 1 is allowed when the
 // port's minimum is below 1. Time is passed in, so tests need no sleeping.
+//
+// The worker's rate is estimated in difficulty-1 shares per second as an
+// exponentially decaying sum of accepted share difficulties over decaying
+// time (time constant decay_s, as ckpool's dsps), so a difficulty change
+// does not reset what is known. A 30 s window alone holds ~3 shares, far too
+// few to judge by: Poisson noise would make the difficulty jitter.
 
 #include <chrono>
 #include <cstdint>
@@ -19,6 +25,7 @@ struct VardiffConfig {
   double retarget_interval_s = 30;
   // Retarget early once this many shares arrived since the last retarget.
   uint32_t burst_shares = 20;
+  double decay_s = 300;  // time constant of the rate estimate
 };
 
 class Vardiff {
@@ -44,11 +51,16 @@ class Vardiff {
  private:
   std::optional<double> retarget(Clock::time_point now);
   std::optional<double> set(double difficulty, Clock::time_point now);
+  void decay_to(Clock::time_point now);
 
   VardiffConfig config_;
   double difficulty_;
   Clock::time_point window_start_;
   uint32_t shares_in_window_ = 0;
+  // Rate estimate: decayed sum of share difficulties / decayed elapsed time.
+  double decayed_work_ = 0;
+  double decayed_time_ = 0;
+  Clock::time_point decayed_at_;
 };
 
 }  // namespace btr::pool

@@ -17,6 +17,10 @@ __m256i rotr(__m256i x) {
 struct Avx2Ops {
   using R = __m256i;
   static R set1(uint32_t v) { return _mm256_set1_epi32(static_cast<int>(v)); }
+  template <uint32_t V>
+  static R constant() {
+    return set1(V);
+  }
   static R add(R x, R y) { return _mm256_add_epi32(x, y); }
   static R add3(R x, R y, R z) { return _mm256_add_epi32(_mm256_add_epi32(x, y), z); }
   static R xor3(R x, R y, R z) { return _mm256_xor_si256(_mm256_xor_si256(x, y), z); }

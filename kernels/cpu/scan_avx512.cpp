@@ -28,9 +28,22 @@ __m512i rol(__m512i x) {
   return _mm512_rol_epi32(x, N);
 }
 
+// One 32-bit word per compile-time constant, in read-only data.
+template <uint32_t V>
+constexpr uint32_t kWord = V;
+
 struct Avx512Ops {
   using R = __m512i;
   static R set1(uint32_t v) { return _mm512_set1_epi32(static_cast<int>(v)); }
+  // A compile-time constant as a broadcast from memory. Left to itself GCC builds each one with
+  // mov + vpbroadcastd from a general register, an extra vector-port uop; hiding the value
+  // behind an opaque pointer makes it fold the load into the consuming instruction ({1to16}).
+  template <uint32_t V>
+  static R constant() {
+    const uint32_t* p = &kWord<V>;
+    __asm__("" : "+r"(p));
+    return _mm512_set1_epi32(static_cast<int>(*p));
+  }
   static R add(R x, R y) { return _mm512_add_epi32(x, y); }
   static R add3(R x, R y, R z) { return _mm512_add_epi32(_mm512_add_epi32(x, y), z); }
   static R xor3(R x, R y, R z) { return _mm512_ternarylogic_epi32(x, y, z, 0x96); }

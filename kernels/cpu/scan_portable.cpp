@@ -10,6 +10,10 @@ namespace {
 struct ScalarOps {
   using R = uint32_t;
   static R set1(uint32_t v) { return v; }
+  template <uint32_t V>
+  static R constant() {
+    return V;
+  }
   static R add(R x, R y) { return x + y; }
   static R add3(R x, R y, R z) { return x + y + z; }
   static R rotr(R x, int n) { return (x >> n) | (x << (32 - n)); }

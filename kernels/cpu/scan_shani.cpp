@@ -14,7 +14,7 @@
 namespace btr::kernels::cpu {
 namespace {
 
-constexpr int kLanes = 4;
+constexpr int kLanes = 2;
 // A plain array wrapper: std::array<__m128i> drops the vector type's alignment attribute.
 struct Lanes {
   __m128i v[kLanes];

@@ -7,7 +7,9 @@
 // through the linker (the ODR hazard of Bitcoin Core's per-ISA files). sha:: helpers are only
 // used in constant expressions for the same reason.
 //
-// Ops provides: type R; R set1(uint32_t); R add(R, R); R add3(R, R, R); R bsig0(R); R bsig1(R);
+// Ops provides: type R; R set1(uint32_t) for run-time values; template <uint32_t V> R constant()
+// for compile-time values (a backend may load these from memory rather than build them);
+// R add(R, R); R add3(R, R, R); R bsig0(R); R bsig1(R);
 // R ssig0(R); R ssig1(R); R ch(R e, R f, R g); R maj(R a, R b, R c).
 //
 // Shortcuts used (see kernels/scan.h and kernels/sha256_mining.h for the constants):
@@ -30,7 +32,7 @@ namespace btr::kernels::lanes {
 
 template <uint32_t V, class Ops>
 BTR_LANES_INLINE typename Ops::R k() {
-  return Ops::set1(V);
+  return Ops::template constant<V>();
 }
 
 // One full round: d += T1, h = T1 + T2 (the caller renames the registers).
@@ -59,7 +61,7 @@ BTR_LANES_INLINE typename Ops::R sched(typename Ops::R wm2, typename Ops::R wm7,
 
 template <int I, class Ops>
 BTR_LANES_INLINE typename Ops::R kw(typename Ops::R w) {
-  return Ops::add(w, Ops::set1(sha::kK[I]));
+  return Ops::add(w, k<sha::kK[I], Ops>());
 }
 
 // Rounds I..I+7 with W values w0..w7 (K added here); the state rotates by 8, so names are back in

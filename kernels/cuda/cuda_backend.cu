@@ -68,8 +68,8 @@ class CudaBackend final : public GpuPipelineBackend {
     if (err != cudaSuccess) return cuda_fail("cudaMemsetAsync", err);
     const uint32_t per_block = kThreadsPerBlock;
     const uint32_t blocks = std::min(blocks_, (count + per_block - 1) / per_block);
-    err = launch_sha256d_scan(constants, first, count, blocks, s.device_results, kCapacity,
-                              s.stream);
+    err =
+        launch_sha256d_scan(constants, first, count, blocks, s.device_results, kCapacity, s.stream);
     if (err != cudaSuccess) return cuda_fail("kernel launch", err);
     err = cudaMemcpyAsync(s.host_results, s.device_results, (1 + kCapacity) * 4,
                           cudaMemcpyDeviceToHost, s.stream);

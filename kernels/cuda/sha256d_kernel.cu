@@ -14,10 +14,11 @@ namespace {
 __global__ void __launch_bounds__(kThreadsPerBlock)
     sha256d_scan_kernel(const __grid_constant__ ScanConstants c, uint32_t first, uint32_t count,
                         uint32_t* __restrict__ results, uint32_t capacity) {
+  // cuda_math::add() relies on one-dimensional blocks (its multiplier is blockDim.y).
+  if (blockDim.y != 1) __trap();
   const uint32_t stride = gridDim.x * blockDim.x;
 #pragma unroll 1
-  for (uint32_t offset = blockIdx.x * blockDim.x + threadIdx.x; offset < count;
-       offset += stride) {
+  for (uint32_t offset = blockIdx.x * blockDim.x + threadIdx.x; offset < count; offset += stride) {
     const uint32_t nonce = first + offset;
     if (cuda_math::is_candidate(c, nonce)) {
       const uint32_t slot = atomicAdd(results, 1u);

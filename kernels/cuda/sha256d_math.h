@@ -48,12 +48,24 @@ BTR_HD uint32_t bswap(uint32_t x) {
 #endif
 }
 
-BTR_HD uint32_t big_sigma0(uint32_t x) { return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22); }
-BTR_HD uint32_t big_sigma1(uint32_t x) { return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25); }
-BTR_HD uint32_t small_sigma0(uint32_t x) { return rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3); }
-BTR_HD uint32_t small_sigma1(uint32_t x) { return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10); }
-BTR_HD uint32_t ch(uint32_t e, uint32_t f, uint32_t g) { return g ^ (e & (f ^ g)); }
-BTR_HD uint32_t maj(uint32_t a, uint32_t b, uint32_t c) { return (a & b) | (c & (a | b)); }
+BTR_HD uint32_t big_sigma0(uint32_t x) {
+  return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22);
+}
+BTR_HD uint32_t big_sigma1(uint32_t x) {
+  return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25);
+}
+BTR_HD uint32_t small_sigma0(uint32_t x) {
+  return rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3);
+}
+BTR_HD uint32_t small_sigma1(uint32_t x) {
+  return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10);
+}
+BTR_HD uint32_t ch(uint32_t e, uint32_t f, uint32_t g) {
+  return g ^ (e & (f ^ g));
+}
+BTR_HD uint32_t maj(uint32_t a, uint32_t b, uint32_t c) {
+  return (a & b) | (c & (a | b));
+}
 
 // The round constants. A local constexpr table rather than sha::kK because device code may not
 // reference a host namespace-scope array; with constant indices the reads fold to immediates.
@@ -83,23 +95,39 @@ struct State {
   uint32_t s[8];
 };
 
+// An addition the GPU executes on its FMA pipe. The integer ALU pipe (SHF, LOP3, IADD3) is the
+// kernel's bottleneck: the ~1,810 shift and logic instructions per nonce alone fill it at 64
+// lanes per SM per clock. x * one + y with a `one` the compiler cannot see is an IMAD, which runs
+// on the FMA pipe in parallel, so the round and schedule additions leave the ALU pipe. `one` is
+// the block's y extent, 1 because every launch uses one-dimensional blocks (the kernel checks).
+// On the host this is a plain addition: the same arithmetic, which the tests compare with core.
+BTR_HD uint32_t add(uint32_t x, uint32_t y) {
+#if defined(__CUDA_ARCH__)
+  uint32_t one;
+  asm("mov.u32 %0, %%ntid.y;" : "=r"(one));
+  return x * one + y;
+#else
+  return x + y;
+#endif
+}
+
 // One round; kw = K[i] + W[i] (a constant for the padding rounds).
 BTR_HD void sha_round(State& st, uint32_t kw) {
   uint32_t* s = st.s;
-  const uint32_t t1 = s[7] + big_sigma1(s[4]) + ch(s[4], s[5], s[6]) + kw;
-  const uint32_t t2 = big_sigma0(s[0]) + maj(s[0], s[1], s[2]);
+  const uint32_t t1 = add(add(add(s[7], big_sigma1(s[4])), ch(s[4], s[5], s[6])), kw);
+  const uint32_t t2 = add(big_sigma0(s[0]), maj(s[0], s[1], s[2]));
   s[7] = s[6];
   s[6] = s[5];
   s[5] = s[4];
-  s[4] = s[3] + t1;
+  s[4] = add(s[3], t1);
   s[3] = s[2];
   s[2] = s[1];
   s[1] = s[0];
-  s[0] = t1 + t2;
+  s[0] = add(t1, t2);
 }
 
 BTR_HD uint32_t schedule_word(const uint32_t* w, int i) {
-  return small_sigma1(w[i - 2]) + w[i - 7] + small_sigma0(w[i - 15]) + w[i - 16];
+  return add(add(add(small_sigma1(w[i - 2]), w[i - 7]), small_sigma0(w[i - 15])), w[i - 16]);
 }
 
 // First hash: SHA-256 of the 80-byte header with nonce word w3 (the byte-swapped nonce), as

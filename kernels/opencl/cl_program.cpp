@@ -85,8 +85,7 @@ ClProgram from_binary(const BuildRequest& r, const std::vector<unsigned char>& b
 
 }  // namespace
 
-std::string program_key(const ClDevice& device, std::string_view options,
-                        std::string_view source) {
+std::string program_key(const ClDevice& device, std::string_view options, std::string_view source) {
   core::Sha256 h;
   const std::string identity = device_identity(device);
   h.write(bytes_of(identity));

@@ -22,7 +22,7 @@ struct BuildRequest {
   const ClDevice* device = nullptr;
   cl_context context = nullptr;
   std::string_view source;
-  std::string options;               // e.g. "-cl-std=CL1.2"
+  std::string options;              // e.g. "-cl-std=CL1.2"
   std::filesystem::path cache_dir;  // empty: no binary cache
 };
 

@@ -64,14 +64,13 @@ std::string full_build_options(const OpenClOptions& options) {
 WorkSize remembered_work_size(const ClDevice& device, const OpenClOptions& options) {
   WorkSize ws;
   if (options.cache_dir.empty()) return ws;
-  const std::string key =
-      program_key(device, full_build_options(options), sha256d_scan_source());
+  const std::string key = program_key(device, full_build_options(options), sha256d_scan_source());
   if (!load_work_size(tuning_path(options.cache_dir, key), ws)) ws = {};
   return ws;
 }
 
 core::Result<std::unique_ptr<OpenClBackend>> OpenClBackend::open(unsigned index,
-                                                                  const OpenClOptions& options) {
+                                                                 const OpenClOptions& options) {
   std::unique_ptr<OpenClBackend> backend(new OpenClBackend());
   if (auto st = backend->init(index, options); !st) return core::fail(st.error());
   return backend;
@@ -114,11 +113,11 @@ core::Status OpenClBackend::init(unsigned index, const OpenClOptions& options) {
   if (err != CL_SUCCESS) return cl_fail("clCreateKernel", err);
 
   for (Slot& slot : slots_) {
-    slot.job = ClMem(clCreateBuffer(context_.get(), CL_MEM_READ_ONLY, sizeof(ScanConstants),
-                                    nullptr, &err));
+    slot.job = ClMem(
+        clCreateBuffer(context_.get(), CL_MEM_READ_ONLY, sizeof(ScanConstants), nullptr, &err));
     if (err != CL_SUCCESS) return cl_fail("clCreateBuffer", err);
-    slot.results = ClMem(clCreateBuffer(context_.get(), CL_MEM_READ_WRITE,
-                                        sizeof slot.results_host, nullptr, &err));
+    slot.results = ClMem(
+        clCreateBuffer(context_.get(), CL_MEM_READ_WRITE, sizeof slot.results_host, nullptr, &err));
     if (err != CL_SUCCESS) return cl_fail("clCreateBuffer", err);
   }
   if (auto st = self_test(); !st) return st;
@@ -133,7 +132,7 @@ core::Status OpenClBackend::apply_work_size(const OpenClOptions& options,
     return {};
   }
   if (!options.tune) {
-    work_ = {device_.is_cpu ? uint32_t{1} << 18 : uint32_t{1} << 24, 0};
+    work_ = device_.is_cpu ? WorkSize{uint32_t{1} << 18, 64} : WorkSize{uint32_t{1} << 24, 0};
     set_chunk(work_.chunk);
     return {};
   }
@@ -208,8 +207,8 @@ core::Status OpenClBackend::launch(int slot_index, const ScanConstants& constant
   cl_int err = clEnqueueWriteBuffer(q, slot.job.get(), CL_FALSE, 0, sizeof slot.job_host,
                                     &slot.job_host, 0, nullptr, nullptr);
   if (err == CL_SUCCESS) {
-    err = clEnqueueWriteBuffer(q, slot.results.get(), CL_FALSE, 0, sizeof zero_, &zero_, 0,
-                               nullptr, nullptr);
+    err = clEnqueueWriteBuffer(q, slot.results.get(), CL_FALSE, 0, sizeof zero_, &zero_, 0, nullptr,
+                               nullptr);
   }
   if (err != CL_SUCCESS) return cl_fail("clEnqueueWriteBuffer", err);
 

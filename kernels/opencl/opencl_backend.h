@@ -59,7 +59,7 @@ class OpenClBackend final : public GpuPipelineBackend {
   struct Slot {
     ClMem job;
     ClMem results;
-    ScanConstants job_host{};       // must outlive the asynchronous write
+    ScanConstants job_host{};  // must outlive the asynchronous write
     uint32_t results_host[1 + kCapacity]{};
     ClEvent done;
   };

@@ -38,10 +38,17 @@
 #define s0(x) (ROTR((x), 7u) ^ ROTR((x), 18u) ^ ((x) >> 3u))
 #define s1(x) (ROTR((x), 17u) ^ ROTR((x), 19u) ^ ((x) >> 10u))
 /* ch: e ? f : g, bitwise; maj: the majority of a, b, c. Written as plain logic rather than
- * bitselect(), which PoCL's library expands to and/andnot/or: LLVM then fuses ch into one
- * vpternlogd and maj into two. */
+ * bitselect(), which PoCL's library expands to and/andnot/or: LLVM fuses ch into one vpternlogd.
+ * LLVM 15 needs two for maj (no two-level form exists), so where the compiler targets AVX-512
+ * (PoCL on such a CPU) maj is the one vpternlogd it should be: about 4% fewer operations. */
 #define CH(e, f, g) ((g) ^ ((e) & ((f) ^ (g))))
+#if defined(__AVX512F__) && defined(__clang__)
+#define MAJ(a, b, c)                                                                   \
+  as_uint16(__builtin_ia32_pternlogd512_mask(as_int16(a), as_int16(b), as_int16(c), 0xe8, \
+                                             (short)-1))
+#else
 #define MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) | (b))))
+#endif
 /* Byte swap from two rotations and a select. */
 #define BSWAP(x) bitselect(rotate((x), (uint16)24u), rotate((x), (uint16)8u), (uint16)0x00ff00ffu)
 

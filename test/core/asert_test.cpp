@@ -2,7 +2,6 @@
 // BitSilver's anchor convention from chain.md.
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <random>
 #include <sstream>
 #include <string>
@@ -77,8 +76,7 @@ TEST_CASE("asert reproduces all aserti3-2d vectors run01..run12") {
   BTR_REQUIRE_VECTORS(dir);
   size_t rows = 0;
   for (int n = 1; n <= 12; ++n) {
-    char name[8];
-    std::snprintf(name, sizeof name, "run%02d", n);
+    const std::string name = (n < 10 ? "run0" : "run") + std::to_string(n);
     const AsertRun run = parse_run(btr::test::read_file(dir / "asert" / name));
     INFO(name);
     REQUIRE(run.has_anchor_height);

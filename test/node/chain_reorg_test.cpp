@@ -56,8 +56,9 @@ void reorg_depth(int depth) {
   CHECK(f.chain().tip() == back);
   for (const auto& op : old_coinbases) CHECK(has_coin(f, op));
   check_utxo_matches_replay(f);
-  f.reopen();
-  CHECK(f.chain().tip()->height() == base->height() + depth + 2);
+  const int32_t expected = base->height() + depth + 2;
+  f.reopen();  // invalidates the index pointers
+  CHECK(f.chain().tip()->height() == expected);
   check_utxo_matches_replay(f);
 }
 

@@ -16,6 +16,9 @@ if(TARGET btr_test_node)
     target_compile_definitions(btr_test_node_net PRIVATE
       BTR_NODE_BIN="$<TARGET_FILE:btr-node>" BTR_CLI_BIN="$<TARGET_FILE:btr-cli>")
     add_dependencies(btr_test_node_net btr-node btr-cli)
+    if(LIBZMQ_FOUND)
+      target_link_libraries(btr_test_node_net PRIVATE PkgConfig::LIBZMQ)
+    endif()
     doctest_discover_tests(btr_test_node_net
       TEST_PREFIX "node-net: "
       PROPERTIES LABELS "net" SKIP_REGULAR_EXPRESSION "BTR-SKIP:" TIMEOUT 120)

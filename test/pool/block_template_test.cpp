@@ -12,7 +12,7 @@ TEST_CASE("block template: a node's getblocktemplate result parses to the same f
   auto t = test::make_template(4, test::kRegtestBits, 321, rng);
   t.coinbase_aux_flags = {0x01, 0x02};
   const json j = test::template_json(t);
-  for (const auto& parsed : {pool::parse_block_template(j), pool::parse_block_template(j.dump())}) {
+  for (const auto& parsed : {pool::parse_block_template(j), pool::parse_block_template_text(j.dump())}) {
     REQUIRE(parsed.ok());
     CHECK(parsed->version == t.version);
     CHECK(parsed->prev_block == t.prev_block);
@@ -71,6 +71,6 @@ TEST_CASE("block template: every field is validated") {
   CHECK(refused([](json& j) { j.erase("coinbaseaux"); j.erase("mintime"); j.erase("longpollid"); }).empty());
   // txid falls back to "hash" (ckpool's rule)
   CHECK(refused([](json& j) { j["transactions"][0].erase("txid"); }).empty());
-  CHECK_FALSE(pool::parse_block_template(std::string_view("{not json")).ok());
-  CHECK_FALSE(pool::parse_block_template(std::string_view("[]")).ok());
+  CHECK_FALSE(pool::parse_block_template_text("{not json").ok());
+  CHECK_FALSE(pool::parse_block_template_text("[]").ok());
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/block.h"
+#include "core/crypto/sha256.h"
 #include "core/merkle.h"
 #include "core/script.h"
 #include "pool/job_builder.h"

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "core/block.h"
+#include "core/crypto/sha256.h"
 #include "core/pow.h"
 #include "pool/share_validator.h"
 #include "stratum/codec.h"
@@ -199,12 +200,17 @@ TEST_CASE("share validator: 23 low difficulty, judged at the difficulty the job 
   f.jobs.add(job_b);
   tracker.on_notify("b1");
   CHECK(tracker.required("b1") == 4 * d);
-  auto sub_b = submit_for(*job_b, s, 77);
-  out = pool::validate_share(sub_b, ctx, f.jobs);
-  if (out.share_difficulty < 4 * d) {
-    CHECK(out.code == 23);
-    CHECK(out.reason == reason::kAboveTarget);
+  // Pick a share of job b whose difficulty is below 4d (probed without recording).
+  probe_jobs.add(job_b);
+  stratum::Submit sub_b;
+  for (uint32_t nonce = 0;; ++nonce) {
+    REQUIRE(nonce < 1000);
+    sub_b = submit_for(*job_b, s, nonce);
+    if (pool::validate_share(sub_b, f.session.context(), probe_jobs).share_difficulty < 4 * d) break;
   }
+  out = pool::validate_share(sub_b, ctx, f.jobs);
+  CHECK(out.code == 23);
+  CHECK(out.reason == reason::kAboveTarget);
   // Lowering applies at once to jobs already sent (lower of old and new).
   tracker.on_set_difficulty(kTrivial);
   CHECK(tracker.required("b1") == kTrivial);

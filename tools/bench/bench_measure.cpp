@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include <time.h>
+
 #include "core/cpu_features.h"
 #include "core/crypto/sha256.h"
 
@@ -16,6 +18,12 @@ namespace btr::tools::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double cpu_seconds(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -42,6 +50,9 @@ double median(std::vector<double> v) {
 double RateSample::median_mhs() const {
   return median(mhs);
 }
+double RateSample::median_mhs_cpu() const {
+  return median(mhs_cpu);
+}
 double RateSample::median_switch_ms() const {
   return median(switch_ms);
 }
@@ -58,9 +69,13 @@ RateSample measure_scan(const kernels::BackendFactory& factory, unsigned threads
     std::this_thread::sleep_for(std::chrono::milliseconds(30));  // threads up, clocks settled
     const uint64_t h0 = scanner.total_hashes();
     const auto t0 = Clock::now();
+    const double c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const uint64_t h1 = scanner.total_hashes();
-    sample.mhs.push_back(static_cast<double>(h1 - h0) / seconds_since(t0) / 1e6);
+    const double busy = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    const auto hashes = static_cast<double>(h1 - h0);
+    sample.mhs.push_back(hashes / seconds_since(t0) / 1e6);
+    sample.mhs_cpu.push_back(busy > 0 ? hashes / busy * threads / 1e6 : 0);
 
     kernels::ScanJob tiny = endless_job(static_cast<unsigned>(run));
     tiny.nonce_end = threads;  // one nonce per thread
@@ -100,12 +115,13 @@ TransformRate core_transform_rate(double seconds) {
   std::copy(core::kSha256Init.begin(), core::kSha256Init.end(), state.begin());
   const core::Sha256TransformFn fn = core::sha256_transform();
   uint64_t blocks = 0;
-  const auto t0 = Clock::now();
+  const double t0 = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+  double elapsed = 0;
   do {
     fn(state.data(), data.data(), kBlocks);
     blocks += kBlocks;
-  } while (seconds_since(t0) < seconds);
-  const double elapsed = seconds_since(t0);
+    elapsed = cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
+  } while (elapsed < seconds);
   // Keep the result observable so the loop is not optimized away.
   if (state[0] == 0x12345678 && state[1] == 0x9abcdef0) std::fputs("", stderr);
   return {core::sha256_backend_name(), static_cast<double>(blocks) / elapsed};

@@ -11,9 +11,13 @@
 namespace btr::tools::bench {
 
 struct RateSample {
-  std::vector<double> mhs;        // one per run
+  std::vector<double> mhs;  // one per run, hashes per wall-clock second
+  // Hashes per second of process CPU time, times the thread count: what the threads would do
+  // on otherwise idle cores. The honest figure on a shared, loaded machine.
+  std::vector<double> mhs_cpu;
   std::vector<double> switch_ms;  // job-replacement latency, one per run
   double median_mhs() const;
+  double median_mhs_cpu() const;
   double median_switch_ms() const;
   double max_switch_ms() const;
 };
@@ -35,7 +39,7 @@ struct TransformRate {
   std::string name;
   double compressions_per_s = 0;
 };
-// Single-stream SHA-256 compressions per second of core's selected transform.
+// Single-stream SHA-256 compressions per second (of thread CPU time) of core's selected transform.
 TransformRate core_transform_rate(double seconds);
 // `openssl speed -evp sha256` on 16 KiB messages, as compressions per second; nullopt when the
 // binary is missing or its output cannot be parsed.

@@ -43,10 +43,9 @@ LoadFakeNode::LoadFakeNode(uint16_t port, uint32_t bits, int transactions) : bit
     std::vector<uint8_t> tx = {1, 0, 0, 0, 1};
     const core::Hash256 prev = random_hash(rng);
     tx.insert(tx.end(), prev.bytes.begin(), prev.bytes.end());
-    for (uint8_t b : {0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27, 0, 0, 0, 0, 0, 0, 1,
-                      0x51, 0, 0, 0, 0}) {
-      tx.push_back(b);
-    }
+    static constexpr uint8_t kTail[] = {0, 0, 0, 0, 0,    0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27,
+                                        0, 0, 0, 0, 0, 0, 1,    0x51, 0,    0,    0,    0};
+    tx.insert(tx.end(), std::begin(kTail), std::end(kTail));
     const std::string id = core::sha256d(tx).to_display_hex();
     txs.push_back({{"data", core::to_hex(tx)}, {"txid", id}, {"hash", id}, {"fee", 100}});
   }

@@ -135,7 +135,9 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &after);
 
   const LoadStats& s = run.stats();
-  auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  auto secs = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
   const double user = secs(after.ru_utime) - secs(before.ru_utime);
   const double sys = secs(after.ru_stime) - secs(before.ru_stime);
   std::printf("connections: requested %d, connected %llu, got work %llu, closed by pool %llu, "

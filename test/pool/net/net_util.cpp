@@ -69,9 +69,9 @@ std::vector<uint8_t> dummy_transaction() {
   std::vector<uint8_t> tx = {1, 0, 0, 0, 1};
   const core::Hash256 prev = random_hash();
   tx.insert(tx.end(), prev.bytes.begin(), prev.bytes.end());
-  for (uint8_t b : {0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 1}) tx.push_back(b);
-  for (uint8_t b : {0x10, 0x27, 0, 0, 0, 0, 0, 0, 1, 0x51}) tx.push_back(b);
-  for (int i = 0; i < 4; ++i) tx.push_back(0);
+  static constexpr uint8_t kTail[] = {0, 0, 0, 0, 0,    0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27,
+                                      0, 0, 0, 0, 0, 0, 1,    0x51, 0,    0,    0,    0};
+  tx.insert(tx.end(), std::begin(kTail), std::end(kTail));
   return tx;
 }
 
