@@ -34,7 +34,8 @@ DeviceInfo cpu_device() {
   d.id = "cpu";
   d.name = core::cpu_features().brand;
   d.compute_units = std::thread::hardware_concurrency();
-  auto selection = cpu::select_backend({.override_name = {}, .measure_seconds = 0});
+  // The same choice btr-bench and btr-miner make: the fastest backend that passes its self-test.
+  auto selection = cpu::select_backend();
   if (selection && selection->selected != nullptr) {
     d.work_size = selection->selected->batch_size;
     d.detail = std::string("backend ") + selection->selected->name;

@@ -25,7 +25,8 @@ BlockTemplate make_block_template(const ChainState& chain,
   in.script_sig.push_back(core::OP_0);  // keeps the scriptSig >= 2 bytes at heights 1..16
   coinbase.inputs.push_back(std::move(in));
   coinbase.outputs.push_back(
-      {t.coinbase_value, std::vector<uint8_t>(coinbase_script_pubkey.begin(), coinbase_script_pubkey.end())});
+      {t.coinbase_value,
+       std::vector<uint8_t>(coinbase_script_pubkey.begin(), coinbase_script_pubkey.end())});
 
   core::Block& b = t.block;
   b.transactions.push_back(std::move(coinbase));

@@ -88,7 +88,8 @@ core::Result<ConnectChanges> compute_connect(const core::Block& block, int32_t h
           coin = *found;
         }
         if (!coin) return core::fail("bad-txns-inputs-missingorspent");
-        if (coin->coinbase && height - static_cast<int32_t>(coin->height) < params.coinbase_maturity) {
+        if (coin->coinbase &&
+            height - static_cast<int32_t>(coin->height) < params.coinbase_maturity) {
           return core::fail("bad-txns-premature-spend-of-coinbase");
         }
         value_in += coin->out.value;

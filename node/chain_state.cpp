@@ -12,7 +12,9 @@
 namespace btr::node {
 namespace {
 
-bool is_validation_reason(const std::string& reason) { return reason.rfind("sqlite:", 0) != 0; }
+bool is_validation_reason(const std::string& reason) {
+  return reason.rfind("sqlite:", 0) != 0;
+}
 
 }  // namespace
 
@@ -40,7 +42,11 @@ bool ChainState::WorkOrder::operator()(const BlockIndex* a, const BlockIndex* b)
 
 ChainState::ChainState(const core::ChainParams& params, ChainStore& store,
                        const ScriptVerifier& verifier, ChainOptions options, Clock clock)
-    : params_(params), store_(store), verifier_(verifier), options_(options), clock_(std::move(clock)) {}
+    : params_(params),
+      store_(store),
+      verifier_(verifier),
+      options_(options),
+      clock_(std::move(clock)) {}
 
 BlockIndex* ChainState::insert_index(BlockRecord rec) {
   auto entry = std::make_unique<BlockIndex>();
@@ -137,9 +143,10 @@ uint32_t ChainState::next_bits(const BlockIndex* prev) const {
   const BlockIndex* anchor = prev->ancestor(params_.asert_anchor_height);
   assert(anchor != nullptr && "every block above the anchor descends from it");
   if (anchor == nullptr) return params_.pow_limit_bits;
-  return core::next_bits_asert({anchor->height(), anchor->rec.header.time, anchor->rec.header.bits},
-                               {prev->height(), prev->rec.header.time},
-                               {params_.target_spacing, params_.asert_half_life, params_.pow_limit});
+  return core::next_bits_asert(
+      {anchor->height(), anchor->rec.header.time, anchor->rec.header.bits},
+      {prev->height(), prev->rec.header.time},
+      {params_.target_spacing, params_.asert_half_life, params_.pow_limit});
 }
 
 HeaderContext ChainState::header_context(const BlockIndex* prev, int32_t height) const {
@@ -173,7 +180,8 @@ core::Status ChainState::check_and_store(const core::Block& block, BlockIndex** 
   rec.hash = block.hash();
   rec.header = block.header;
   rec.height = height;
-  rec.chain_work = prev->rec.chain_work + core::block_work(core::decode_compact(block.header.bits).target);
+  rec.chain_work =
+      prev->rec.chain_work + core::block_work(core::decode_compact(block.header.bits).target);
   rec.tx_count = static_cast<uint32_t>(block.transactions.size());
   rec.sequence = next_sequence_++;
   const std::vector<uint8_t> raw = block.serialize();
@@ -262,8 +270,9 @@ void ChainState::mark_invalid(BlockIndex* index, const std::string& reason) {
 
 core::Status ChainState::connect_tip(BlockIndex* index, std::string* invalid_reason) {
   auto block = read_block(index);
-  if (!block) return core::fail("sqlite: cannot read block " + index->hash().to_display_hex() + ": " +
-                                block.error());
+  if (!block)
+    return core::fail("sqlite: cannot read block " + index->hash().to_display_hex() + ": " +
+                      block.error());
   auto changes = compute_connect(
       *block, index->height(), [this](const core::OutPoint& op) { return store_.get_coin(op); },
       verifier_, params_);
@@ -287,7 +296,8 @@ core::Status ChainState::connect_tip(BlockIndex* index, std::string* invalid_rea
 core::Status ChainState::disconnect_tip() {
   BlockIndex* t = chain_.back();
   auto block = read_block(t);
-  if (!block) return core::fail("cannot disconnect " + t->hash().to_display_hex() + ": " + block.error());
+  if (!block)
+    return core::fail("cannot disconnect " + t->hash().to_display_hex() + ": " + block.error());
   auto undo = store_.read_undo(t->hash());
   if (!undo || !*undo) return core::fail("no undo data for " + t->hash().to_display_hex());
   if (auto st = store_.disconnect_block(t->hash(), t->prev->hash(), **undo,
@@ -305,9 +315,9 @@ core::Status ChainState::activate_best_chain() {
     BlockIndex* best = best_candidate();
     BlockIndex* t = chain_.back();
     if (best == nullptr || best == t) break;
-    const bool better = best->rec.chain_work > t->rec.chain_work ||
-                        (best->rec.chain_work == t->rec.chain_work &&
-                         best->rec.sequence < t->rec.sequence);
+    const bool better =
+        best->rec.chain_work > t->rec.chain_work ||
+        (best->rec.chain_work == t->rec.chain_work && best->rec.sequence < t->rec.sequence);
     if (!better || in_active_chain(best)) break;
     // The fork point: best's ancestor that is on the active chain.
     const BlockIndex* fork = best;
@@ -317,7 +327,8 @@ core::Status ChainState::activate_best_chain() {
     while (chain_.back() != fork) {
       if (auto st = disconnect_tip(); !st) return st;
     }
-    if (depth > 0) log_info("chain: reorganization, " + std::to_string(depth) + " blocks disconnected");
+    if (depth > 0)
+      log_info("chain: reorganization, " + std::to_string(depth) + " blocks disconnected");
     std::vector<BlockIndex*> path;
     for (BlockIndex* p = best; p != fork; p = p->prev) path.push_back(p);
     std::reverse(path.begin(), path.end());
@@ -369,7 +380,9 @@ core::Result<UtxoStats> ChainState::replay_utxo_stats() {
   std::map<core::OutPoint, Coin> utxo;
   for (const BlockIndex* b : chain_) {
     auto block = read_block(b);
-    if (!block) return core::fail("cannot replay: block " + std::to_string(b->height()) + ": " + block.error());
+    if (!block)
+      return core::fail("cannot replay: block " + std::to_string(b->height()) + ": " +
+                        block.error());
     for (const core::Transaction& tx : block->transactions) {
       if (!tx.is_coinbase()) {
         for (const core::TxIn& in : tx.inputs) utxo.erase(in.prevout);

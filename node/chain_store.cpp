@@ -8,7 +8,9 @@
 namespace btr::node {
 namespace {
 
-std::span<const uint8_t> blob(const core::Hash256& h) { return h.bytes; }
+std::span<const uint8_t> blob(const core::Hash256& h) {
+  return h.bytes;
+}
 
 core::Hash256 hash_from(const std::vector<uint8_t>& b) {
   core::Hash256 h;
@@ -130,7 +132,8 @@ core::Result<std::vector<BlockRecord>> ChainStore::load_index() {
   return out;
 }
 
-core::Result<std::optional<std::vector<uint8_t>>> ChainStore::read_block(const core::Hash256& hash) {
+core::Result<std::optional<std::vector<uint8_t>>> ChainStore::read_block(
+    const core::Hash256& hash) {
   auto s = db_->prepare("SELECT data FROM blocks WHERE hash=?");
   s.bind(1, blob(hash));
   auto row = s.step();

@@ -74,9 +74,10 @@ void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::str
                  "P2P port (default 8633/18633/18644); P2P arrives with the P2P issue");
   app.add_option("--rpcbind", c.rpcbind, "Address to bind the RPC server to (default 127.0.0.1)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--rpcallowip", c.rpcallowip,
-                 "Allow RPC clients from this IP or subnet (1.2.3.4, 1.2.3.0/24); loopback is always "
-                 "allowed")
+  app.add_option(
+         "--rpcallowip", c.rpcallowip,
+         "Allow RPC clients from this IP or subnet (1.2.3.4, 1.2.3.0/24); loopback is always "
+         "allowed")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--rpcuser", c.rpcuser, "RPC user name (else cookie authentication)");
   app.add_option("--rpcpassword", c.rpcpassword, "RPC password");
@@ -119,7 +120,8 @@ std::filesystem::path default_base_datadir() {
   return std::filesystem::path(home != nullptr ? home : ".") / ".bitsilver";
 }
 
-std::filesystem::path network_datadir(const std::filesystem::path& base, const std::string& network) {
+std::filesystem::path network_datadir(const std::filesystem::path& base,
+                                      const std::string& network) {
   if (network == "regtest") return base / "regtest";
   if (network == "testnet") return base / "testnet3";
   return base;
@@ -133,7 +135,8 @@ ConfigParse parse_node_config(int argc, const char* const* argv) {
   const std::filesystem::path base =
       scan_arg(cmdline, "datadir").value_or(default_base_datadir().string());
   const auto conf_arg = scan_arg(cmdline, "conf");
-  const std::filesystem::path conf_path = conf_arg ? std::filesystem::path(*conf_arg) : base / "btr.conf";
+  const std::filesystem::path conf_path =
+      conf_arg ? std::filesystem::path(*conf_arg) : base / "btr.conf";
   std::vector<std::string> args;
   bool conf_ok = false;
   if (std::filesystem::exists(conf_path)) {
@@ -156,7 +159,8 @@ ConfigParse parse_node_config(int argc, const char* const* argv) {
   } catch (const CLI::CallForHelp&) {
     return {std::nullopt, 0, app.help()};
   } catch (const CLI::ParseError& e) {
-    return {std::nullopt, 1, std::string("Error: ") + e.what() + "\nRun with --help for the options."};
+    return {std::nullopt, 1,
+            std::string("Error: ") + e.what() + "\nRun with --help for the options."};
   }
   if (regtest) c.network = "regtest";
   if (testnet) c.network = "testnet";

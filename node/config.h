@@ -13,7 +13,7 @@
 namespace btr::node {
 
 struct NodeConfig {
-  std::string network = "main";  // main | testnet | regtest
+  std::string network = "main";   // main | testnet | regtest
   std::filesystem::path datadir;  // the network's own folder (regtest/, testnet/ below the base)
   std::filesystem::path conf;
   std::optional<uint16_t> rpcport;  // default: the network's; 0 picks a free port
@@ -51,6 +51,7 @@ ConfigParse parse_node_config(int argc, const char* const* argv);
 // Default base data folder: $HOME/.bitsilver.
 std::filesystem::path default_base_datadir();
 // The network's folder below a base folder, as Core does (regtest/, testnet3/).
-std::filesystem::path network_datadir(const std::filesystem::path& base, const std::string& network);
+std::filesystem::path network_datadir(const std::filesystem::path& base,
+                                      const std::string& network);
 
 }  // namespace btr::node

@@ -15,7 +15,8 @@ std::string to_lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -23,7 +24,8 @@ bool is_token(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
-    return u > 32 && u < 127 && std::string_view("()<>@,;:\\\"/[]?={}").find(c) == std::string_view::npos;
+    return u > 32 && u < 127 &&
+           std::string_view("()<>@,;:\\\"/[]?={}").find(c) == std::string_view::npos;
   });
 }
 
@@ -117,7 +119,8 @@ HttpRequestParser::State HttpRequestParser::parse_head(size_t head_end, size_t b
       current_.method = std::string(line.substr(0, sp1));
       current_.target = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
       const std::string_view version = line.substr(sp2 + 1);
-      if (!is_token(current_.method) || current_.target.empty()) return fail(400, "bad request line");
+      if (!is_token(current_.method) || current_.target.empty())
+        return fail(400, "bad request line");
       if (version == "HTTP/1.1") {
         current_.minor_version = 1;
       } else if (version == "HTTP/1.0") {

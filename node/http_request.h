@@ -18,7 +18,7 @@ namespace btr::node {
 struct HttpRequest {
   std::string method;
   std::string target;
-  int minor_version = 1;  // HTTP/1.<minor>
+  int minor_version = 1;                                     // HTTP/1.<minor>
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
 

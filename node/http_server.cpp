@@ -33,20 +33,34 @@ struct HttpServer::WriteReq {
 
 const char* http_status_text(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Payload Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 
@@ -82,14 +96,15 @@ core::Result<uint16_t> HttpServer::listen(const std::string& host, uint16_t port
   if (rc != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(tcp),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
-    return core::fail("cannot listen on " + host + ":" + std::to_string(port) + ": " + uv_strerror(rc));
+    return core::fail("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                      uv_strerror(rc));
   }
   sockaddr_storage bound{};
   int len = sizeof bound;
   uv_tcp_getsockname(tcp, reinterpret_cast<sockaddr*>(&bound), &len);
-  const uint16_t bound_port = ntohs(bound.ss_family == AF_INET
-                                        ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                        : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  const uint16_t bound_port =
+      ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                       : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   listeners_.push_back(tcp);
   return bound_port;
 }
@@ -170,8 +185,10 @@ void HttpServer::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     std::free(buf->base);
     // A client that half-closes after sending may still wait for its answer.
     c->eof = true;
-    if (!c->busy || nread != UV_EOF) self->close_connection(c);
-    else self->update_reading(c);
+    if (!c->busy || nread != UV_EOF)
+      self->close_connection(c);
+    else
+      self->update_reading(c);
     return;
   }
   const auto state = c->parser.feed(std::string_view(buf->base, static_cast<size_t>(nread)));

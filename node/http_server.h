@@ -50,8 +50,8 @@ class HttpResponder {
 
 class HttpServer {
  public:
-  using Handler = std::function<void(HttpRequest request, HttpResponder responder,
-                                     const IpAddress& peer)>;
+  using Handler =
+      std::function<void(HttpRequest request, HttpResponder responder, const IpAddress& peer)>;
 
   HttpServer(uv_loop_t* loop, HttpLimits limits, Handler handler);
   ~HttpServer();

@@ -69,7 +69,8 @@ void log_close() {
 void log_line(LogLevel level, std::string_view message) {
   Sink& s = sink();
   if (level == LogLevel::kDebug && !s.debug) return;
-  const std::string line = timestamp() + " [" + level_name(level) + "] " + std::string(message) + "\n";
+  const std::string line =
+      timestamp() + " [" + level_name(level) + "] " + std::string(message) + "\n";
   std::lock_guard lock(s.mu);
   if (s.file != nullptr) {
     std::fputs(line.c_str(), s.file);

@@ -16,9 +16,17 @@ bool log_open(const std::filesystem::path& path, bool to_stderr, bool debug);
 void log_close();
 void log_line(LogLevel level, std::string_view message);
 
-inline void log_info(std::string_view m) { log_line(LogLevel::kInfo, m); }
-inline void log_warn(std::string_view m) { log_line(LogLevel::kWarn, m); }
-inline void log_error(std::string_view m) { log_line(LogLevel::kError, m); }
-inline void log_debug(std::string_view m) { log_line(LogLevel::kDebug, m); }
+inline void log_info(std::string_view m) {
+  log_line(LogLevel::kInfo, m);
+}
+inline void log_warn(std::string_view m) {
+  log_line(LogLevel::kWarn, m);
+}
+inline void log_error(std::string_view m) {
+  log_line(LogLevel::kError, m);
+}
+inline void log_debug(std::string_view m) {
+  log_line(LogLevel::kDebug, m);
+}
 
 }  // namespace btr::node

@@ -13,11 +13,15 @@ namespace {
 
 constexpr const char* kDbName = "chainstate.sqlite";
 
-int64_t wall_clock() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t wall_clock() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 }  // namespace
 
-NodeApp::NodeApp(NodeConfig config) : config_(std::move(config)) { uv_loop_init(&loop_); }
+NodeApp::NodeApp(NodeConfig config) : config_(std::move(config)) {
+  uv_loop_init(&loop_);
+}
 
 NodeApp::~NodeApp() {
   uv_loop_close(&loop_);

@@ -11,7 +11,9 @@
 
 namespace btr::node {
 
-BlockNotifier::~BlockNotifier() { close(); }
+BlockNotifier::~BlockNotifier() {
+  close();
+}
 
 core::Status BlockNotifier::open_zmq(const std::string& hashblock_endpoint,
                                      const std::string& rawblock_endpoint) {

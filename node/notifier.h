@@ -25,7 +25,8 @@ class BlockNotifier {
   void set_command(std::string command) { command_ = std::move(command); }
   // Binds the publishers; an empty endpoint disables that topic. Fails when
   // an endpoint is set but ZMQ is unavailable or the bind fails.
-  core::Status open_zmq(const std::string& hashblock_endpoint, const std::string& rawblock_endpoint);
+  core::Status open_zmq(const std::string& hashblock_endpoint,
+                        const std::string& rawblock_endpoint);
   void close();
 
   // hash_display: display-order hex; hash_bytes: internal-order 32 bytes

@@ -22,7 +22,8 @@ bool equal_const_time(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned diff = 0;
   for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+    diff |=
+        static_cast<unsigned>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
   }
   return diff == 0;
 }
@@ -34,7 +35,8 @@ std::string base64_encode(std::string_view in) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     const uint32_t v = uint32_t{static_cast<uint8_t>(in[i])} << 16 |
-                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 | static_cast<uint8_t>(in[i + 2]);
+                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 |
+                       static_cast<uint8_t>(in[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
   }
   const size_t rest = in.size() - i;
@@ -96,7 +98,8 @@ core::Status RpcAuth::create_cookie(const std::filesystem::path& path) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) return core::fail("cannot write cookie file " + tmp.string());
-  const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+  const bool written =
+      ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
   ::close(fd);
   std::error_code ec;
   if (written) std::filesystem::rename(tmp, path, ec);

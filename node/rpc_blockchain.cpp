@@ -70,8 +70,10 @@ json getblock(NodeContext& ctx, const json& p) {
   j["weight"] = b->rec.size * 4;
   json txs = json::array();
   for (const core::Transaction& tx : block.transactions) {
-    if (verbosity == 1) txs.push_back(tx.txid().to_display_hex());
-    else txs.push_back(tx_json(tx, ctx.params.prefixes));
+    if (verbosity == 1)
+      txs.push_back(tx.txid().to_display_hex());
+    else
+      txs.push_back(tx_json(tx, ctx.params.prefixes));
   }
   j["tx"] = std::move(txs);
   return j;
@@ -84,10 +86,14 @@ json getchaintips(NodeContext& ctx) {
     while (fork != nullptr && !ctx.chain.in_active_chain(fork)) fork = fork->prev;
     std::string status = "active";
     if (!ctx.chain.in_active_chain(t)) {
-      if (t->failed()) status = "invalid";
-      else if (!t->have_data()) status = "headers-only";
-      else if ((t->rec.status & block_status::kValid) != 0) status = "valid-fork";
-      else status = "valid-headers";
+      if (t->failed())
+        status = "invalid";
+      else if (!t->have_data())
+        status = "headers-only";
+      else if ((t->rec.status & block_status::kValid) != 0)
+        status = "valid-fork";
+      else
+        status = "valid-headers";
     }
     out.push_back({{"height", t->height()},
                    {"hash", t->hash().to_display_hex()},
@@ -157,12 +163,14 @@ json getrawtransaction(NodeContext& ctx, const json& p) {
   } else if (ctx.config.txindex) {
     if (auto h = ctx.chain.store().find_tx(txid)) b = ctx.chain.lookup(*h);
   } else {
-    throw RpcException{rpc_code::kInvalidAddressOrKey,
-                       "No such mempool transaction. Use -txindex or provide a block hash to enable "
-                       "blockchain transaction queries."};
+    throw RpcException{
+        rpc_code::kInvalidAddressOrKey,
+        "No such mempool transaction. Use -txindex or provide a block hash to enable "
+        "blockchain transaction queries."};
   }
   if (b == nullptr) {
-    throw RpcException{rpc_code::kInvalidAddressOrKey, "No such mempool or blockchain transaction."};
+    throw RpcException{rpc_code::kInvalidAddressOrKey,
+                       "No such mempool or blockchain transaction."};
   }
   const core::Block block = read_block_or_throw(ctx, b);
   for (const core::Transaction& tx : block.transactions) {
@@ -196,7 +204,8 @@ json gettxoutproof(NodeContext& ctx, const json& p) {
   } else if (auto h = ctx.chain.store().find_tx(wanted[0])) {
     b = ctx.chain.lookup(*h);
   }
-  if (b == nullptr) throw RpcException{rpc_code::kInvalidAddressOrKey, "Transaction not yet in block"};
+  if (b == nullptr)
+    throw RpcException{rpc_code::kInvalidAddressOrKey, "Transaction not yet in block"};
   const core::Block block = read_block_or_throw(ctx, b);
   const std::vector<core::Hash256> txids = block.txids();
   std::vector<bool> match(txids.size(), false);
@@ -208,14 +217,16 @@ json gettxoutproof(NodeContext& ctx, const json& p) {
     }
   }
   if (found != wanted.size()) {
-    throw RpcException{rpc_code::kInvalidAddressOrKey, "Not all transactions found in specified or retrieved block"};
+    throw RpcException{rpc_code::kInvalidAddressOrKey,
+                       "Not all transactions found in specified or retrieved block"};
   }
   return core::to_hex(core::make_txout_proof(block.header, txids, match).encode());
 }
 
 json verifytxoutproof(NodeContext& ctx, const json& p) {
   auto proof = core::TxOutProof::decode(param_hex(p, 0, "proof"));
-  if (!proof) throw RpcException{rpc_code::kDeserializationError, "Proof decode failed: " + proof.error()};
+  if (!proof)
+    throw RpcException{rpc_code::kDeserializationError, "Proof decode failed: " + proof.error()};
   auto txids = core::verify_txout_proof(*proof);
   json out = json::array();
   if (!txids) return out;
@@ -244,7 +255,8 @@ void register_blockchain_rpcs(NodeContext& ctx) {
   RpcDispatcher& d = ctx.dispatcher;
   auto add = [&d](std::string name, std::vector<std::string> args, std::string help,
                   std::function<json(const json&)> fn) {
-    d.add({std::move(name), "blockchain", std::move(args), std::move(help), sync_handler(std::move(fn))});
+    d.add({std::move(name), "blockchain", std::move(args), std::move(help),
+           sync_handler(std::move(fn))});
   };
   add("getbestblockhash", {}, "getbestblockhash\nHash of the best (tip) block.",
       [&ctx](const json&) { return ctx.chain.tip()->hash().to_display_hex(); });
@@ -254,8 +266,10 @@ void register_blockchain_rpcs(NodeContext& ctx) {
       [&ctx](const json& p) {
         const int64_t h = param_int(p, 0, "height");
         const BlockIndex* b = h >= 0 && h <= ctx.chain.tip()->height()
-                                  ? ctx.chain.at_height(static_cast<int32_t>(h)) : nullptr;
-        if (b == nullptr) throw RpcException{rpc_code::kInvalidParameter, "Block height out of range"};
+                                  ? ctx.chain.at_height(static_cast<int32_t>(h))
+                                  : nullptr;
+        if (b == nullptr)
+          throw RpcException{rpc_code::kInvalidParameter, "Block height out of range"};
         return b->hash().to_display_hex();
       });
   add("getblockheader", {"blockhash", "verbose"},
@@ -273,7 +287,8 @@ void register_blockchain_rpcs(NodeContext& ctx) {
       [&ctx](const json&) { return getblockchaininfo(ctx); });
   add("getchaintips", {}, "getchaintips\nEvery tip of the block tree, with its status.",
       [&ctx](const json&) { return getchaintips(ctx); });
-  add("getdifficulty", {}, "getdifficulty\nDifficulty of the best block (difficulty 1 = 0x1d00ffff).",
+  add("getdifficulty", {},
+      "getdifficulty\nDifficulty of the best block (difficulty 1 = 0x1d00ffff).",
       [&ctx](const json&) { return core::difficulty_from_bits(ctx.chain.tip()->rec.header.bits); });
   add("preciousblock", {"blockhash"},
       "preciousblock \"blockhash\"\nTreats the block as received first among chains of equal work.",
@@ -300,18 +315,19 @@ void register_blockchain_rpcs(NodeContext& ctx) {
       "-txindex or the block hash).",
       [&ctx](const json& p) { return getrawtransaction(ctx, p); });
   add("decoderawtransaction", {"hexstring", "iswitness"},
-      "decoderawtransaction \"hexstring\"\nThe transaction as an object.",
-      [&ctx](const json& p) {
+      "decoderawtransaction \"hexstring\"\nThe transaction as an object.", [&ctx](const json& p) {
         auto bytes = param_hex(p, 0, "hexstring");
         auto tx = core::parse_transaction_bip144(bytes);
         if (!tx) throw RpcException{rpc_code::kDeserializationError, "TX decode failed"};
         return tx_json(tx->tx, ctx.params.prefixes);
       });
   add("gettxoutproof", {"txids", "blockhash"},
-      "gettxoutproof [\"txid\",...] ( \"blockhash\" )\nHex proof that the transactions are in a block.",
+      "gettxoutproof [\"txid\",...] ( \"blockhash\" )\nHex proof that the transactions are in a "
+      "block.",
       [&ctx](const json& p) { return gettxoutproof(ctx, p); });
   add("verifytxoutproof", {"proof"},
-      "verifytxoutproof \"proof\"\nThe txids the proof commits to, if its block is in the best chain.",
+      "verifytxoutproof \"proof\"\nThe txids the proof commits to, if its block is in the best "
+      "chain.",
       [&ctx](const json& p) { return verifytxoutproof(ctx, p); });
   add("validateaddress", {"address"},
       "validateaddress \"address\"\nisvalid, address, scriptPubKey, isscript, iswitness.",

@@ -5,13 +5,17 @@
 namespace btr::node {
 namespace {
 
-json error_object(const RpcError& e) { return json{{"code", e.code}, {"message", e.message}}; }
+json error_object(const RpcError& e) {
+  return json{{"code", e.code}, {"message", e.message}};
+}
 
 json make_response(bool v2, const json& id, const RpcOutcome& out) {
   if (v2) {
     json r = {{"jsonrpc", "2.0"}};
-    if (out.ok) r["result"] = out.result;
-    else r["error"] = error_object(out.error);
+    if (out.ok)
+      r["result"] = out.result;
+    else
+      r["error"] = error_object(out.error);
     r["id"] = id;
     return r;
   }
@@ -139,9 +143,9 @@ void RpcDispatcher::handle_one(const json& request,
 void RpcDispatcher::handle(const std::string& body, Reply reply) {
   json request = json::parse(body, nullptr, false);
   if (request.is_discarded() || (!request.is_object() && !request.is_array())) {
-    RpcOutcome bad = RpcOutcome::failure(rpc_code::kParseError,
-                                         request.is_discarded() ? "Parse error"
-                                                                : "Top-level object parse error");
+    RpcOutcome bad = RpcOutcome::failure(
+        rpc_code::kParseError,
+        request.is_discarded() ? "Parse error" : "Top-level object parse error");
     reply(500, make_response(false, nullptr, bad).dump());
     return;
   }

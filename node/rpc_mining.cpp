@@ -96,10 +96,14 @@ json submitblock(NodeContext& ctx, const json& params) {
   if (!block) throw RpcException{rpc_code::kDeserializationError, block.error()};
   const SubmitResult r = ctx.chain.submit_block(*block);
   switch (r.kind) {
-    case SubmitResult::Kind::kAccepted: return nullptr;
-    case SubmitResult::Kind::kDuplicate: return "duplicate";
-    case SubmitResult::Kind::kInconclusive: return "inconclusive";
-    case SubmitResult::Kind::kRejected: return r.reason;
+    case SubmitResult::Kind::kAccepted:
+      return nullptr;
+    case SubmitResult::Kind::kDuplicate:
+      return "duplicate";
+    case SubmitResult::Kind::kInconclusive:
+      return "inconclusive";
+    case SubmitResult::Kind::kRejected:
+      return r.reason;
   }
   return nullptr;
 }
@@ -108,7 +112,8 @@ json submitblock(NodeContext& ctx, const json& params) {
 // by the time they took.
 double network_hashps(const ChainState& chain, int64_t lookup, int64_t height) {
   const BlockIndex* tip = chain.tip();
-  const BlockIndex* b = height >= 0 && height < tip->height() ? chain.at_height(static_cast<int32_t>(height)) : tip;
+  const BlockIndex* b =
+      height >= 0 && height < tip->height() ? chain.at_height(static_cast<int32_t>(height)) : tip;
   if (b == nullptr || b->height() == 0) return 0;
   if (lookup <= 0) lookup = b->height() % 1440 + 1;  // Core: since the last retarget
   lookup = std::min<int64_t>(lookup, b->height());
@@ -131,8 +136,8 @@ core::Address decode_address_or_throw(NodeContext& ctx, const std::string& text)
 }
 
 core::Hash256 mine_and_submit(NodeContext& ctx, std::span<const uint8_t> script,
-                              std::vector<core::Transaction> txs, uint64_t& tries_left,
-                              bool submit, std::string* hex_out) {
+                              std::vector<core::Transaction> txs, uint64_t& tries_left, bool submit,
+                              std::string* hex_out) {
   BlockTemplate t = make_block_template(ctx.chain, script, std::move(txs));
   const uint64_t before = tries_left;
   (void)before;
@@ -144,7 +149,8 @@ core::Hash256 mine_and_submit(NodeContext& ctx, std::span<const uint8_t> script,
   if (submit) {
     const SubmitResult r = ctx.chain.submit_block(t.block);
     if (r.kind != SubmitResult::Kind::kAccepted) {
-      throw RpcException{rpc_code::kVerifyError, "ProcessNewBlock, block not accepted: " + r.reason};
+      throw RpcException{rpc_code::kVerifyError,
+                         "ProcessNewBlock, block not accepted: " + r.reason};
     }
   }
   return t.block.hash();
@@ -166,12 +172,15 @@ json generateblock(NodeContext& ctx, const json& params) {
   const core::Address addr = decode_address_or_throw(ctx, param_string(params, 0, "output"));
   std::vector<core::Transaction> txs;
   if (const json* list = param(params, 1); list != nullptr) {
-    if (!list->is_array()) throw RpcException{rpc_code::kTypeError, "transactions must be an array"};
+    if (!list->is_array())
+      throw RpcException{rpc_code::kTypeError, "transactions must be an array"};
     for (const json& item : *list) {
-      if (!item.is_string()) throw RpcException{rpc_code::kTypeError, "transactions must be strings"};
+      if (!item.is_string())
+        throw RpcException{rpc_code::kTypeError, "transactions must be strings"};
       const std::string s = item.get<std::string>();
       auto bytes = core::from_hex(s);
-      auto tx = bytes ? core::Transaction::parse(*bytes) : core::Result<core::Transaction>(core::fail("x"));
+      auto tx = bytes ? core::Transaction::parse(*bytes)
+                      : core::Result<core::Transaction>(core::fail("x"));
       if (!tx) {
         // A txid would name a mempool transaction; there is no mempool yet.
         throw RpcException{rpc_code::kInvalidAddressOrKey,
@@ -194,16 +203,26 @@ json generateblock(NodeContext& ctx, const json& params) {
 
 void register_mining_rpcs(NodeContext& ctx) {
   RpcDispatcher& d = ctx.dispatcher;
-  d.add({"getblocktemplate", "mining", {"template_request"},
+  d.add({"getblocktemplate",
+         "mining",
+         {"template_request"},
          "getblocktemplate ( \"template_request\" )\n"
-         "Returns a block template (BIP22/23). template_request: {\"mode\": \"template\"|\"proposal\", "
+         "Returns a block template (BIP22/23). template_request: {\"mode\": "
+         "\"template\"|\"proposal\", "
          "\"data\": hex (proposal), \"longpollid\": id (waits for a new tip)}.",
-         [&ctx](const json& params, RpcDone done) { getblocktemplate(ctx, params, std::move(done)); }});
-  d.add({"submitblock", "mining", {"hexdata", "dummy"},
+         [&ctx](const json& params, RpcDone done) {
+           getblocktemplate(ctx, params, std::move(done));
+         }});
+  d.add({"submitblock",
+         "mining",
+         {"hexdata", "dummy"},
          "submitblock \"hexdata\" ( \"dummy\" )\n"
-         "Submits a block. Returns null, \"duplicate\", \"inconclusive\" or the rejection reason (BIP22).",
+         "Submits a block. Returns null, \"duplicate\", \"inconclusive\" or the rejection reason "
+         "(BIP22).",
          sync_handler([&ctx](const json& p) { return submitblock(ctx, p); })});
-  d.add({"getmininginfo", "mining", {},
+  d.add({"getmininginfo",
+         "mining",
+         {},
          "getmininginfo\nReturns blocks, difficulty, networkhashps, pooledtx, chain.",
          sync_handler([&ctx](const json&) {
            const BlockIndex* t = ctx.chain.tip();
@@ -211,10 +230,14 @@ void register_mining_rpcs(NodeContext& ctx) {
                        {"difficulty", core::difficulty_from_bits(t->rec.header.bits)},
                        {"networkhashps", network_hashps(ctx.chain, 120, -1)},
                        {"pooledtx", 0},
-                       {"chain", ctx.params.network == core::Network::kTestnet ? "test" : std::string(ctx.params.name)},
+                       {"chain", ctx.params.network == core::Network::kTestnet
+                                     ? "test"
+                                     : std::string(ctx.params.name)},
                        {"warnings", ""}};
          })});
-  d.add({"getnetworkhashps", "mining", {"nblocks", "height"},
+  d.add({"getnetworkhashps",
+         "mining",
+         {"nblocks", "height"},
          "getnetworkhashps ( nblocks height )\nEstimated hashes per second over the last nblocks "
          "(default 120).",
          sync_handler([&ctx](const json& p) {
@@ -222,10 +245,15 @@ void register_mining_rpcs(NodeContext& ctx) {
                                  param_int_opt(p, 1, "height").value_or(-1));
          })});
   if (ctx.params.network != core::Network::kRegtest) return;
-  d.add({"generatetoaddress", "generating", {"nblocks", "address", "maxtries"},
-         "generatetoaddress nblocks \"address\" ( maxtries )\nMines blocks to the address (regtest).",
-         sync_handler([&ctx](const json& p) { return generatetoaddress(ctx, p); })});
-  d.add({"generateblock", "generating", {"output", "transactions", "submit"},
+  d.add(
+      {"generatetoaddress",
+       "generating",
+       {"nblocks", "address", "maxtries"},
+       "generatetoaddress nblocks \"address\" ( maxtries )\nMines blocks to the address (regtest).",
+       sync_handler([&ctx](const json& p) { return generatetoaddress(ctx, p); })});
+  d.add({"generateblock",
+         "generating",
+         {"output", "transactions", "submit"},
          "generateblock \"output\" ( [\"rawtx\",...] submit )\nMines one block with these raw "
          "transactions (regtest).",
          sync_handler([&ctx](const json& p) { return generateblock(ctx, p); })});

@@ -18,20 +18,28 @@ int64_t unix_now() {
 
 void register_misc_rpcs(NodeContext& ctx) {
   RpcDispatcher& d = ctx.dispatcher;
-  d.add({"help", "control", {"command"}, "help ( \"command\" )\nLists commands, or helps with one.",
+  d.add({"help",
+         "control",
+         {"command"},
+         "help ( \"command\" )\nLists commands, or helps with one.",
          sync_handler([&ctx](const json& p) {
            const json* c = param(p, 0);
            return ctx.dispatcher.help(c != nullptr && c->is_string() ? c->get<std::string>() : "");
          })});
-  d.add({"stop", "control", {"wait"}, "stop\nStops the node.",
-         [&ctx](const json&, RpcDone done) {
+  d.add({"stop", "control", {"wait"}, "stop\nStops the node.", [&ctx](const json&, RpcDone done) {
            // Answer first; the loop stops after this reply is written.
            done(RpcOutcome::success("BitSilver server stopping"));
            ctx.request_stop();
          }});
-  d.add({"uptime", "control", {}, "uptime\nSeconds since the node started.",
+  d.add({"uptime",
+         "control",
+         {},
+         "uptime\nSeconds since the node started.",
          sync_handler([&ctx](const json&) { return unix_now() - ctx.start_time; })});
-  d.add({"getrpcinfo", "control", {}, "getrpcinfo\nActive commands and the log path.",
+  d.add({"getrpcinfo",
+         "control",
+         {},
+         "getrpcinfo\nActive commands and the log path.",
          sync_handler([&ctx](const json&) {
            json active = json::array();
            for (const auto& [id, method] : ctx.dispatcher.active()) {

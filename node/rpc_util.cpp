@@ -24,29 +24,52 @@ const char* json_type_name(const json& v) {
 
 const char* opcode_name(uint8_t op) {
   switch (op) {
-    case 0x00: return "0";
-    case 0x4f: return "-1";
-    case 0x61: return "OP_NOP";
-    case 0x63: return "OP_IF";
-    case 0x64: return "OP_NOTIF";
-    case 0x67: return "OP_ELSE";
-    case 0x68: return "OP_ENDIF";
-    case 0x69: return "OP_VERIFY";
-    case 0x6a: return "OP_RETURN";
-    case 0x75: return "OP_DROP";
-    case 0x76: return "OP_DUP";
-    case 0x87: return "OP_EQUAL";
-    case 0x88: return "OP_EQUALVERIFY";
-    case 0xa8: return "OP_SHA256";
-    case 0xa9: return "OP_HASH160";
-    case 0xaa: return "OP_HASH256";
-    case 0xac: return "OP_CHECKSIG";
-    case 0xad: return "OP_CHECKSIGVERIFY";
-    case 0xae: return "OP_CHECKMULTISIG";
-    case 0xaf: return "OP_CHECKMULTISIGVERIFY";
-    case 0xb1: return "OP_CHECKLOCKTIMEVERIFY";
-    case 0xb2: return "OP_CHECKSEQUENCEVERIFY";
-    default: return nullptr;
+    case 0x00:
+      return "0";
+    case 0x4f:
+      return "-1";
+    case 0x61:
+      return "OP_NOP";
+    case 0x63:
+      return "OP_IF";
+    case 0x64:
+      return "OP_NOTIF";
+    case 0x67:
+      return "OP_ELSE";
+    case 0x68:
+      return "OP_ENDIF";
+    case 0x69:
+      return "OP_VERIFY";
+    case 0x6a:
+      return "OP_RETURN";
+    case 0x75:
+      return "OP_DROP";
+    case 0x76:
+      return "OP_DUP";
+    case 0x87:
+      return "OP_EQUAL";
+    case 0x88:
+      return "OP_EQUALVERIFY";
+    case 0xa8:
+      return "OP_SHA256";
+    case 0xa9:
+      return "OP_HASH160";
+    case 0xaa:
+      return "OP_HASH256";
+    case 0xac:
+      return "OP_CHECKSIG";
+    case 0xad:
+      return "OP_CHECKSIGVERIFY";
+    case 0xae:
+      return "OP_CHECKMULTISIG";
+    case 0xaf:
+      return "OP_CHECKMULTISIGVERIFY";
+    case 0xb1:
+      return "OP_CHECKLOCKTIMEVERIFY";
+    case 0xb2:
+      return "OP_CHECKSEQUENCEVERIFY";
+    default:
+      return nullptr;
   }
 }
 
@@ -89,8 +112,8 @@ core::Hash256 param_hash(const json& params, size_t i, const char* name) {
   const std::string s = param_string(params, i, name);
   if (s.size() != 64) {
     throw RpcException{rpc_code::kInvalidParameter,
-                       std::string(name) + " must be of length 64 (not " + std::to_string(s.size()) +
-                           ", for '" + s + "')"};
+                       std::string(name) + " must be of length 64 (not " +
+                           std::to_string(s.size()) + ", for '" + s + "')"};
   }
   auto h = core::Hash256::from_display_hex(s);
   if (!h) {
@@ -205,7 +228,8 @@ json tx_json(const core::Transaction& tx, const core::AddressPrefixes& prefixes)
     } else {
       vin.push_back({{"txid", in.prevout.txid.to_display_hex()},
                      {"vout", in.prevout.index},
-                     {"scriptSig", {{"asm", script_asm(in.script_sig)}, {"hex", core::to_hex(in.script_sig)}}},
+                     {"scriptSig",
+                      {{"asm", script_asm(in.script_sig)}, {"hex", core::to_hex(in.script_sig)}}},
                      {"sequence", in.sequence}});
     }
   }
@@ -215,9 +239,9 @@ json tx_json(const core::Transaction& tx, const core::AddressPrefixes& prefixes)
                     {"n", n},
                     {"scriptPubKey", script_pubkey_json(tx.outputs[n].script_pubkey, prefixes)}});
   }
-  return {{"txid", txid},       {"hash", txid},      {"version", tx.version},
-          {"size", size},       {"vsize", size},     {"weight", size * 4},
-          {"locktime", tx.locktime}, {"vin", vin},   {"vout", vout}};
+  return {{"txid", txid},  {"hash", txid},       {"version", tx.version},   {"size", size},
+          {"vsize", size}, {"weight", size * 4}, {"locktime", tx.locktime}, {"vin", vin},
+          {"vout", vout}};
 }
 
 }  // namespace btr::node

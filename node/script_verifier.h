@@ -26,8 +26,8 @@ inline constexpr uint32_t kLowS = 1u << 3;
 inline constexpr uint32_t kNullDummy = 1u << 4;
 inline constexpr uint32_t kCheckLockTimeVerify = 1u << 9;
 inline constexpr uint32_t kCheckSequenceVerify = 1u << 10;
-inline constexpr uint32_t kConsensus = kP2sh | kStrictEnc | kDerSig | kLowS | kNullDummy |
-                                       kCheckLockTimeVerify | kCheckSequenceVerify;
+inline constexpr uint32_t kConsensus =
+    kP2sh | kStrictEnc | kDerSig | kLowS | kNullDummy | kCheckLockTimeVerify | kCheckSequenceVerify;
 }  // namespace script_flags
 
 class ScriptVerifier {

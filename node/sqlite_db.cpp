@@ -43,7 +43,9 @@ void SqliteStmt::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-int64_t SqliteStmt::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+int64_t SqliteStmt::column_int(int i) const {
+  return sqlite3_column_int64(stmt_, i);
+}
 
 std::vector<uint8_t> SqliteStmt::column_blob(int i) const {
   const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, i));
@@ -63,7 +65,8 @@ bool SqliteStmt::column_is_null(int i) const {
 
 core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -73,7 +76,9 @@ core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::filesystem::pa
   return std::unique_ptr<SqliteDb>(new SqliteDb(db));
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  sqlite3_close_v2(db_);
+}
 
 core::Status SqliteDb::exec(const std::string& sql) {
   char* err = nullptr;
@@ -93,7 +98,9 @@ SqliteStmt SqliteDb::prepare(const std::string& sql) {
   return SqliteStmt(s);
 }
 
-SqliteTxn::SqliteTxn(SqliteDb& db) : db_(db) { began_ = db_.exec("BEGIN IMMEDIATE").ok(); }
+SqliteTxn::SqliteTxn(SqliteDb& db) : db_(db) {
+  began_ = db_.exec("BEGIN IMMEDIATE").ok();
+}
 
 SqliteTxn::~SqliteTxn() {
   if (began_ && !done_) (void)db_.exec("ROLLBACK");

@@ -82,8 +82,10 @@ core::Result<Subnet> Subnet::parse(std::string_view text) {
     for (int b = 7; b >= 0; --b) {
       const bool one = (m->bytes[i] >> b) & 1;
       if (one && seen_zero) return core::fail("non-contiguous netmask: " + std::string(text));
-      if (one) ++ones;
-      else seen_zero = true;
+      if (one)
+        ++ones;
+      else
+        seen_zero = true;
     }
   }
   net.prefix_bits = ones;

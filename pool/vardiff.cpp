@@ -55,7 +55,8 @@ std::optional<double> Vardiff::suggest(double hint, Clock::time_point now) {
 
 std::optional<double> Vardiff::retarget(Clock::time_point now) {
   decay_to(now);
-  const double rate = decayed_time_ > 0 ? decayed_work_ / decayed_time_ : 0;  // diff-1 shares/s
+  // diff-1 shares/s; a burst inside one millisecond still gives a finite rate.
+  const double rate = decayed_work_ / std::max(decayed_time_, 1e-3);
   const double ideal = rate * config_.target_share_interval_s;
   const double ratio = ideal / difficulty_;
   window_start_ = now;

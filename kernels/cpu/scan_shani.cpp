@@ -1,8 +1,13 @@
-// SHA-NI backend: the SHA-256 round instruction does two rounds at a time but has a multi-cycle
-// latency, so kLanes independent nonces are interleaved to keep it busy. Shortcuts: midstate
-// and the first two rounds of the second header block per batch, K+W folded for the constant
-// message words of both hashes, and the second hash stops after rounds 60-61, whose F output is
-// H7 - 0x5be0cd19. Compiled with -msse4.1 -msha only.
+// SHA-NI backend: the SHA-256 round instruction does two rounds at a time. On the Xeon this was
+// tuned on it issues about once per three cycles, so the rate is bound by the instruction's
+// throughput, not its latency: two interleaved nonces measured as fast as four or six and need
+// fewer registers. Shortcuts: midstate and the first two rounds of the second header block per
+// batch, K+W folded for the constant message words of both hashes, and the second hash stops
+// after rounds 60-61, whose F output is H7 - 0x5be0cd19.
+//
+// Not interleaved with the AVX-512 kernel in one thread: the SHA instructions exist only in the
+// legacy SSE encoding, and mixing them with live 512-bit state cost ~50x in a micro-benchmark
+// (SSE/AVX transition penalties). Compiled with -msse4.1 -msha only.
 
 #include <immintrin.h>
 

@@ -112,6 +112,11 @@ TEST_CASE("chain parameters: every constant pinned") {
   CHECK(kCoin == 100'000'000);
   CHECK(kMaxMoney == 105'000'000'000'000'000);
   CHECK(kGenesisTime == 1585699200);
+  CHECK(kGenesisVersion == 1);
+  CHECK(kGenesisText == "BitSilver 2020/04 investment-grade silver for everyone");
+  CHECK(kPremine == 80'000'000LL * 100'000'000LL);
+  CHECK(kMaxBlockSize == 1'000'000);
+  CHECK(kMaxBlockSigops == 20'000);
   CHECK(kHalvingInterval == 1'000'000'000);
   CHECK(kInitialSubsidy == 100'000'000);
 }

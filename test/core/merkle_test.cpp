@@ -147,7 +147,7 @@ TEST_CASE("Stratum coinbase branch: ESP-Miner main-net job folds to its Merkle r
         "5bdc1968499c3393873edf8e07a1c3a50a97fc3a9d1a376bbf77087dd63778eb");
 }
 
-TEST_CASE("SPV proofs verify for every leaf; tampered proofs fail") {
+TEST_CASE("SPV proofs verify for every leaf and tampered proofs fail") {
   std::mt19937_64 rng(btr::test::seed());
   for (size_t n = 1; n <= 17; ++n) {
     const auto leaves = random_leaves(n, rng);

@@ -72,7 +72,8 @@ core::Block ChainFixture::make_block(const node::BlockIndex* parent, const Block
   // A tag push keeps sibling coinbases distinct (and the scriptSig >= 2 bytes).
   core::push_int(in.script_sig, 1000 + spec.tag);
   cb.inputs.push_back(in);
-  const int64_t value = spec.coinbase_value >= 0 ? spec.coinbase_value : core::block_subsidy(height);
+  const int64_t value =
+      spec.coinbase_value >= 0 ? spec.coinbase_value : core::block_subsidy(height);
   cb.outputs.push_back({value, payout_script()});
   core::Block b;
   b.transactions.push_back(cb);
@@ -80,7 +81,8 @@ core::Block ChainFixture::make_block(const node::BlockIndex* parent, const Block
   b.header.version = spec.version;
   b.header.prev_block = parent->hash();
   b.header.bits = chain_->next_bits(parent);
-  b.header.time = static_cast<uint32_t>(spec.time >= 0 ? spec.time : int64_t{parent->rec.header.time} + 60);
+  b.header.time =
+      static_cast<uint32_t>(spec.time >= 0 ? spec.time : int64_t{parent->rec.header.time} + 60);
   finish(b);
   return b;
 }

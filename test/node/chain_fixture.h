@@ -24,7 +24,8 @@ namespace btr::test {
 // interpreter exists.
 class AcceptAllVerifier final : public node::ScriptVerifier {
  public:
-  core::Status verify(const core::Transaction&, size_t, const core::TxOut&, uint32_t) const override {
+  core::Status verify(const core::Transaction&, size_t, const core::TxOut&,
+                      uint32_t) const override {
     return core::Status::success();
   }
 };
@@ -42,11 +43,11 @@ class TempDir {
 struct BlockSpec {
   int64_t coinbase_value = -1;  // -1: the subsidy
   std::vector<core::Transaction> txs;
-  int64_t time = -1;            // -1: parent MTP-safe default (parent time + 60)
+  int64_t time = -1;  // -1: parent MTP-safe default (parent time + 60)
   int32_t version = 0x20000000;
-  int64_t bip34_height = -1;    // -1: the right height
+  int64_t bip34_height = -1;          // -1: the right height
   bool one_byte_push_height = false;  // "01 NN" instead of OP_N for heights 1..16
-  uint32_t tag = 0;             // makes coinbases (and so blocks) of siblings differ
+  uint32_t tag = 0;                   // makes coinbases (and so blocks) of siblings differ
 };
 
 class ChainFixture {

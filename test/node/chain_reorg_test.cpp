@@ -64,9 +64,13 @@ void reorg_depth(int depth) {
 
 }  // namespace
 
-TEST_CASE("reorganization 2 deep") { reorg_depth(2); }
+TEST_CASE("reorganization 2 deep") {
+  reorg_depth(2);
+}
 
-TEST_CASE("reorganization 10 deep") { reorg_depth(10); }
+TEST_CASE("reorganization 10 deep") {
+  reorg_depth(10);
+}
 
 TEST_CASE("equal work keeps the first tip; preciousblock switches") {
   ChainFixture f;

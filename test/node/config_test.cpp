@@ -45,11 +45,13 @@ TEST_CASE("config: help documents every option; errors exit non-zero") {
   auto h = parse({"--help"});
   CHECK_FALSE(h.config.has_value());
   CHECK(h.exit_code == 0);
-  for (const char* opt : {"--network", "--datadir", "--conf", "--rpcport", "--port", "--rpcbind",
-                          "--rpcallowip", "--rpcuser", "--rpcpassword", "--connect", "--addnode",
-                          "--listen", "--maxconnections", "--blocknotify", "--zmqpubhashblock",
-                          "--zmqpubrawblock", "--txindex", "--prune", "--printtoconsole",
-                          "--verify-utxo"}) {
+  for (const char* opt : {"--network",        "--datadir",     "--conf",
+                          "--rpcport",        "--port",        "--rpcbind",
+                          "--rpcallowip",     "--rpcuser",     "--rpcpassword",
+                          "--connect",        "--addnode",     "--listen",
+                          "--maxconnections", "--blocknotify", "--zmqpubhashblock",
+                          "--zmqpubrawblock", "--txindex",     "--prune",
+                          "--printtoconsole", "--verify-utxo"}) {
     CHECK_MESSAGE(h.message.find(opt) != std::string::npos, opt);
   }
   CHECK(h.message.find("P2P arrives with the P2P issue") != std::string::npos);

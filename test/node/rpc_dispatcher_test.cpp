@@ -18,10 +18,12 @@ struct Answer {
 
 RpcDispatcher make_dispatcher() {
   RpcDispatcher d;
-  d.add({"echo", "test", {"a", "b"}, "echo a ( b )",
-         [](const json& p, RpcDone done) { done(RpcOutcome::success(p)); }});
-  d.add({"fail", "test", {}, "fail",
-         [](const json&, RpcDone done) { done(RpcOutcome::failure(-8, "bad")); }});
+  d.add({"echo", "test", {"a", "b"}, "echo a ( b )", [](const json& p, RpcDone done) {
+           done(RpcOutcome::success(p));
+         }});
+  d.add({"fail", "test", {}, "fail", [](const json&, RpcDone done) {
+           done(RpcOutcome::failure(-8, "bad"));
+         }});
   return d;
 }
 

@@ -39,8 +39,10 @@ struct Options {
 const char* kUsage =
     "Usage: btr-cli [options] <command> [params]   send a command to btr-node\n"
     "       btr-cli [options] -named <command> [name=value]...\n"
-    "       btr-cli attackprob Q [Z]                probability that an attacker with hash share Q\n"
-    "                                               catches up from Z blocks behind (Z = 0..10 if omitted)\n"
+    "       btr-cli attackprob Q [Z]                probability that an attacker with hash share "
+    "Q\n"
+    "                                               catches up from Z blocks behind (Z = 0..10 if "
+    "omitted)\n"
     "Options:\n"
     "  --network=main|testnet|regtest, -regtest, -testnet\n"
     "  --datadir=DIR        base data folder (default ~/.bitsilver), for the cookie\n"
@@ -115,17 +117,28 @@ int main(int argc, char** argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (a == "-regtest" || a == "--regtest") o.network = "regtest";
-    else if (a == "-testnet" || a == "--testnet") o.network = "testnet";
-    else if (a == "-named" || a == "--named") o.named = true;
-    else if (take_value(a, "network", &value) || take_value(a, "chain", &value)) o.network = value;
-    else if (take_value(a, "datadir", &value)) o.datadir = value;
-    else if (take_value(a, "rpcconnect", &value)) o.host = value;
-    else if (take_value(a, "rpcport", &value)) o.port = std::atoi(value.c_str());
-    else if (take_value(a, "rpcuser", &value)) o.user = value;
-    else if (take_value(a, "rpcpassword", &value)) o.password = value;
-    else if (take_value(a, "rpccookiefile", &value)) o.cookie = value;
-    else if (take_value(a, "rpcclienttimeout", &value)) o.timeout = std::atoi(value.c_str());
+    if (a == "-regtest" || a == "--regtest")
+      o.network = "regtest";
+    else if (a == "-testnet" || a == "--testnet")
+      o.network = "testnet";
+    else if (a == "-named" || a == "--named")
+      o.named = true;
+    else if (take_value(a, "network", &value) || take_value(a, "chain", &value))
+      o.network = value;
+    else if (take_value(a, "datadir", &value))
+      o.datadir = value;
+    else if (take_value(a, "rpcconnect", &value))
+      o.host = value;
+    else if (take_value(a, "rpcport", &value))
+      o.port = std::atoi(value.c_str());
+    else if (take_value(a, "rpcuser", &value))
+      o.user = value;
+    else if (take_value(a, "rpcpassword", &value))
+      o.password = value;
+    else if (take_value(a, "rpccookiefile", &value))
+      o.cookie = value;
+    else if (take_value(a, "rpcclienttimeout", &value))
+      o.timeout = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "error: unknown option %s\n%s", a.c_str(), kUsage);
       return 1;
@@ -144,9 +157,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   const char* home = std::getenv("HOME");
-  fs::path base = o.datadir.empty() ? fs::path(home != nullptr ? home : ".") / ".bitsilver" : o.datadir;
-  if (o.network == "regtest") base /= "regtest";
-  else if (o.network == "testnet" || o.network == "test") base /= "testnet3";
+  fs::path base =
+      o.datadir.empty() ? fs::path(home != nullptr ? home : ".") / ".bitsilver" : o.datadir;
+  if (o.network == "regtest")
+    base /= "regtest";
+  else if (o.network == "testnet" || o.network == "test")
+    base /= "testnet3";
   if (o.port < 0) {
     // A node started with --rpcport=0 writes the port it bound.
     const std::string written = read_first_line(base / "rpcport");
@@ -179,7 +195,8 @@ int main(int argc, char** argv) {
       params_json.push_back(parse_arg(o.rest[k]));
     }
   }
-  const json request = {{"jsonrpc", "1.0"}, {"id", 1}, {"method", o.rest[0]}, {"params", params_json}};
+  const json request = {
+      {"jsonrpc", "1.0"}, {"id", 1}, {"method", o.rest[0]}, {"params", params_json}};
   auto answer = btr::tools::http_post(o.host, static_cast<uint16_t>(o.port), credentials,
                                       request.dump(), o.timeout);
   if (!answer) {
@@ -204,7 +221,9 @@ int main(int argc, char** argv) {
     return code < 0 ? -code : 1;
   }
   const json& result = reply["result"];
-  if (result.is_string()) std::printf("%s\n", result.get<std::string>().c_str());
-  else if (!result.is_null()) std::printf("%s\n", result.dump(2).c_str());
+  if (result.is_string())
+    std::printf("%s\n", result.get<std::string>().c_str());
+  else if (!result.is_null())
+    std::printf("%s\n", result.dump(2).c_str());
   return 0;
 }

@@ -34,7 +34,8 @@ std::string base64(const std::string& in) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     const uint32_t v = uint32_t{static_cast<uint8_t>(in[i])} << 16 |
-                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 | static_cast<uint8_t>(in[i + 2]);
+                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 |
+                       static_cast<uint8_t>(in[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
   }
   if (in.size() - i == 1) {
@@ -59,7 +60,8 @@ core::Result<HttpAnswer> http_post(const std::string& host, uint16_t port,
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || res == nullptr) {
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 ||
+      res == nullptr) {
     return core::fail("cannot resolve " + host);
   }
   Socket sock(::socket(res->ai_family, res->ai_socktype, res->ai_protocol));
@@ -72,10 +74,11 @@ core::Result<HttpAnswer> http_post(const std::string& host, uint16_t port,
   }
   timeval tv{timeout_s, 0};
   setsockopt(sock.fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string req = "POST / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n" +
-                    "Authorization: Basic " + base64(user_colon_password) + "\r\n" +
-                    "Content-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string req =
+      "POST / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n" + "Authorization: Basic " +
+      base64(user_colon_password) + "\r\n" +
+      "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   for (size_t sent = 0; sent < req.size();) {
     const ssize_t n = ::send(sock.fd(), req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return core::fail("send failed");

@@ -105,6 +105,7 @@ core::Status MinerApp::set_up() {
 void MinerApp::start_mode() {
   if (config_.benchmark) {
     stats_->set_pool("benchmark", true);
+    stats_->set_difficulty(1);
     work_->set_job(benchmark_job(4));
     return;
   }

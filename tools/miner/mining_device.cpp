@@ -2,8 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "kernels/cpu/cpu_dispatch.h"
+#ifdef BTR_HAVE_OPENCL
+#include "kernels/opencl/opencl_backend.h"
+#endif
+#ifdef BTR_HAVE_CUDA
+#include "kernels/cuda/cuda_backend.h"
+#endif
 
 namespace btr::tools::miner {
 namespace {
@@ -46,35 +53,138 @@ uint64_t CpuDevice::scan(const kernels::ScanJob& job, const kernels::ScanOptions
   return done;
 }
 
+// Cross-checks a GPU backend against the portable CPU kernel on a fixed header
+// at an easy target: both must report exactly the same hits.
+core::Status gpu_self_test(kernels::ScanBackend& backend) {
+  const kernels::cpu::CpuBackendInfo* portable = kernels::cpu::find_backend("portable");
+  if (portable == nullptr) return core::fail("no portable CPU kernel to compare with");
+  kernels::ScanJob job;
+  for (size_t i = 0; i < job.header.size(); ++i) job.header[i] = static_cast<uint8_t>(i * 7 + 1);
+  job.target = core::Uint256(1) << 244u;  // about one hash in 4096
+  job.nonce_first = 0xfff00000u;
+  job.nonce_end = job.nonce_first + (uint64_t{1} << 17);
+  auto reference_backend = kernels::cpu::make_backend(*portable);
+  const auto expected = kernels::scan(*reference_backend, job);
+  const auto got = kernels::scan(backend, job);
+  std::set<uint32_t> a;
+  std::set<uint32_t> b;
+  for (const auto& hit : expected.hits) a.insert(hit.nonce);
+  for (const auto& hit : got.hits) b.insert(hit.nonce);
+  if (a != b || got.false_hits != 0) {
+    return core::fail("self-test failed: " + std::to_string(b.size()) + " hits, expected " +
+                      std::to_string(a.size()));
+  }
+  return core::Status::success();
+}
+
+uint64_t gpu_unit_nonces(const kernels::ScanBackend& backend, const MinerConfig& config,
+                         size_t gpu_ordinal) {
+  if (gpu_ordinal < config.gpu_intensity.size()) return uint64_t{1} << config.gpu_intensity[gpu_ordinal];
+  // About 64 driver batches (each a few launches of ~4 ms): roughly a second.
+  return std::clamp<uint64_t>(backend.batch_size() * 64, 1 << 20, kernels::kNonceSpace);
+}
+
+// Opens one GPU; nullptr result with a reason when it is missing or broken.
+core::Result<std::unique_ptr<MiningDevice>> open_gpu(const DeviceSpec& spec, const MinerConfig& config,
+                                                     size_t gpu_ordinal) {
+  std::unique_ptr<kernels::ScanBackend> backend;
+  if (spec.kind == DeviceKind::kOpenCl) {
+#ifdef BTR_HAVE_OPENCL
+    kernels::opencl::OpenClOptions options;
+    auto opened = kernels::opencl::OpenClBackend::open(static_cast<unsigned>(spec.index), options);
+    if (!opened) return core::fail(spec.to_string() + ": " + opened.error());
+    backend = std::move(*opened);
+#else
+    return core::fail(spec.to_string() + ": OpenCL is not built into this btr-miner");
+#endif
+  } else {
+#ifdef BTR_HAVE_CUDA
+    auto opened = kernels::cuda::open_backend(spec.index, {});
+    if (!opened) return core::fail(spec.to_string() + ": " + opened.error());
+    backend = std::move(*opened);
+#else
+    return core::fail(spec.to_string() + ": CUDA is not built into this btr-miner");
+#endif
+  }
+  if (const core::Status ok = gpu_self_test(*backend); !ok) {
+    return core::fail(spec.to_string() + ": " + ok.error());
+  }
+  const uint64_t unit = gpu_unit_nonces(*backend, config, gpu_ordinal);
+  std::unique_ptr<MiningDevice> device =
+      std::make_unique<BackendDevice>(spec.to_string(), std::move(backend), unit);
+  return device;
+}
+
+// Every GPU the machine shows. OpenCL CPU devices are left out (the CPU device
+// already hashes there), and so is OpenCL on NVIDIA when CUDA sees GPUs.
+std::vector<DeviceSpec> all_gpus() {
+  std::vector<DeviceSpec> gpus;
+  bool have_cuda = false;
+#ifdef BTR_HAVE_CUDA
+  for (const auto& gpu : kernels::cuda::enumerate_devices()) {
+    gpus.push_back({DeviceKind::kCuda, gpu.index});
+    have_cuda = true;
+  }
+#endif
+#ifdef BTR_HAVE_OPENCL
+  const auto cl = kernels::opencl::enumerate_devices();
+  for (size_t i = 0; i < cl.size(); ++i) {
+    if (cl[i].is_cpu || !cl[i].available) continue;
+    if (have_cuda && cl[i].platform_name.find("NVIDIA") != std::string::npos) continue;
+    gpus.push_back({DeviceKind::kOpenCl, static_cast<int>(i)});
+  }
+#endif
+  (void)have_cuda;
+  return gpus;
+}
+
+core::Result<std::unique_ptr<MiningDevice>> open_cpu(const MinerConfig& config, DeviceSetup& setup) {
+  kernels::cpu::SelectOptions select;
+  select.override_name = config.cpu_backend;
+  auto selection = kernels::cpu::select_backend(select);
+  if (!selection) return core::fail("cpu: " + selection.error());
+  double mhs = 1;
+  for (const auto& report : selection->reports) {
+    std::string line = "cpu backend " + report.name + ": ";
+    if (!report.reason.empty()) {
+      line += report.reason;
+    } else {
+      line += "self-test passed";
+      if (report.mhs > 0) line += ", " + format_rate(report.mhs * 1e6) + " per thread";
+    }
+    if (report.name == selection->selected->name && report.mhs > 0) mhs = report.mhs;
+    setup.log.push_back(line);
+  }
+  const kernels::cpu::CpuBackendInfo* info = selection->selected;
+  std::unique_ptr<MiningDevice> device = std::make_unique<CpuDevice>(
+      info->name, [info] { return kernels::cpu::make_backend(*info); }, config.threads, mhs);
+  return device;
+}
+
 core::Result<DeviceSetup> open_devices(const MinerConfig& config) {
   DeviceSetup setup;
+  const bool all = config.devices.empty();
   std::vector<DeviceSpec> wanted = config.devices;
-  const bool all = wanted.empty();
-  if (all) wanted.push_back(DeviceSpec{DeviceKind::kCpu, 0});
-  for (const DeviceSpec& spec : wanted) {
-    if (spec.kind != DeviceKind::kCpu) {
-      return core::fail(spec.to_string() + ": GPU backends are not built into this btr-miner");
-    }
-    kernels::cpu::SelectOptions select;
-    select.override_name = config.cpu_backend;
-    auto selection = kernels::cpu::select_backend(select);
-    if (!selection) return core::fail("cpu: " + selection.error());
-    double mhs = 1;
-    for (const auto& report : selection->reports) {
-      std::string line = "cpu backend " + report.name + ": ";
-      if (!report.reason.empty()) {
-        line += report.reason;
-      } else {
-        line += "self-test passed";
-        if (report.mhs > 0) line += ", " + format_rate(report.mhs * 1e6) + " per thread";
-      }
-      if (report.name == selection->selected->name && report.mhs > 0) mhs = report.mhs;
-      setup.log.push_back(line);
-    }
-    const kernels::cpu::CpuBackendInfo* info = selection->selected;
-    setup.devices.push_back(std::make_unique<CpuDevice>(
-        info->name, [info] { return kernels::cpu::make_backend(*info); }, config.threads, mhs));
+  if (all) {
+    wanted = all_gpus();
+    wanted.insert(wanted.begin(), DeviceSpec{DeviceKind::kCpu, 0});
   }
+  if (!config.gpu_work_size.empty()) {
+    setup.log.push_back("--work-size: the GPU backends size their work themselves; ignored");
+  }
+  size_t gpu_ordinal = 0;
+  for (const DeviceSpec& spec : wanted) {
+    auto device = spec.kind == DeviceKind::kCpu ? open_cpu(config, setup)
+                                                : open_gpu(spec, config, gpu_ordinal++);
+    if (!device) {
+      // Named devices must work; in the default set a broken one is skipped.
+      if (!all) return core::fail(device.error());
+      setup.log.push_back(device.error() + " (skipped)");
+      continue;
+    }
+    setup.devices.push_back(std::move(*device));
+  }
+  if (setup.devices.empty()) return core::fail("no usable device");
   return setup;
 }
 
@@ -85,18 +195,42 @@ std::vector<std::string> describe_devices(const MinerConfig& config) {
   auto selection = kernels::cpu::select_backend(select);
   if (!selection) {
     lines.push_back("cpu: " + selection.error());
-    return lines;
+  } else {
+    for (const auto& report : selection->reports) {
+      std::string line = "cpu      backend " + report.name + ": ";
+      line += !report.cpu_supported   ? "not supported by this CPU"
+              : report.reason.empty() ? "usable"
+                                      : report.reason;
+      if (report.mhs > 0) line += ", " + format_rate(report.mhs * 1e6) + " per thread";
+      if (report.name == selection->selected->name) line += "  (selected)";
+      lines.push_back(line);
+    }
   }
-  for (const auto& report : selection->reports) {
-    std::string line = "cpu  backend " + report.name + ": ";
-    line += !report.cpu_supported   ? "not supported by this CPU"
-            : report.reason.empty() ? "usable"
-                                    : report.reason;
-    if (report.mhs > 0) line += ", " + format_rate(report.mhs * 1e6) + " per thread";
-    if (report.name == selection->selected->name) line += "  (selected)";
-    lines.push_back(line);
+#ifdef BTR_HAVE_CUDA
+  for (const auto& gpu : kernels::cuda::enumerate_devices()) {
+    lines.push_back("cuda:" + std::to_string(gpu.index) + "   " + gpu.name + ", " +
+                    std::to_string(gpu.multiprocessors) + " SMs, compute " +
+                    std::to_string(gpu.compute_major) + "." + std::to_string(gpu.compute_minor));
   }
-  lines.push_back("opencl, cuda: not built into this btr-miner");
+#else
+  lines.push_back("cuda: not built into this btr-miner");
+#endif
+#ifdef BTR_HAVE_OPENCL
+  const auto cl = kernels::opencl::enumerate_devices();
+  for (size_t i = 0; i < cl.size(); ++i) {
+    lines.push_back("opencl:" + std::to_string(i) + " " + cl[i].device_name + " (" +
+                    cl[i].platform_name + (cl[i].is_cpu ? ", CPU device" : "") +
+                    (cl[i].available ? "" : ", unavailable") + ")");
+  }
+#else
+  lines.push_back("opencl: not built into this btr-miner");
+#endif
+  MinerConfig probe = config;
+  probe.devices.clear();
+  for (const DeviceSpec& gpu : all_gpus()) {
+    auto device = open_gpu(gpu, probe, 0);
+    lines.push_back(gpu.to_string() + ": " + (device ? "self-test passed" : device.error()));
+  }
   return lines;
 }
 
@@ -140,7 +274,7 @@ void DeviceRunner::run(size_t index) {
     options.on_hit = [work, stats, unit](const kernels::ScanHit& hit) {
       switch (work->on_hit(*unit, hit)) {
         case HitVerdict::kStale:
-          stats->share_stale_local();
+          stats->hit_discarded();  // the job was replaced while the unit ran
           break;
         case HitVerdict::kHardwareError:
           stats->hardware_error();

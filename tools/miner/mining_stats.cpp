@@ -67,6 +67,11 @@ void MiningStats::share_stale_local() {
   ++counts_.stale;
 }
 
+void MiningStats::hit_discarded() {
+  std::lock_guard lock(mutex_);
+  ++counts_.discarded;
+}
+
 void MiningStats::hardware_error() {
   std::lock_guard lock(mutex_);
   ++counts_.hardware_errors;
@@ -116,6 +121,7 @@ nlohmann::json MiningStats::to_json(double uptime_s) const {
           {"rejected", counts_.rejected},
           {"rejected_by_reason", counts_.rejected_by_reason},
           {"stale", counts_.stale},
+          {"discarded", counts_.discarded},
           {"hardware_errors", counts_.hardware_errors},
           {"blocks", counts_.blocks},
           {"difficulty", difficulty_},

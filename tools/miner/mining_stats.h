@@ -39,7 +39,8 @@ class HashMeter {
 struct ShareCounts {
   uint64_t accepted = 0;
   uint64_t rejected = 0;
-  uint64_t stale = 0;  // dropped locally (job replaced) or rejected by the pool as stale
+  uint64_t stale = 0;  // rejected by the pool as stale, or found but not sent (job replaced)
+  uint64_t discarded = 0;  // device hits on work already replaced (never shares to send)
   uint64_t hardware_errors = 0;
   uint64_t blocks = 0;
   std::map<std::string, uint64_t> rejected_by_reason;
@@ -55,6 +56,7 @@ class MiningStats {
   void share_accepted(double latency_ms);
   void share_rejected(const std::string& reason, bool stale, double latency_ms);
   void share_stale_local();
+  void hit_discarded();
   void hardware_error();
   void block_found();
   void set_pool(std::string url, bool connected);

@@ -98,7 +98,7 @@ core::Result<std::shared_ptr<MinerJob>> job_from_template(const nlohmann::json& 
       txids.push_back(*txid);
       job->solo_transactions.push_back(std::move(*data));
     }
-    job->notify.job_id = std::to_string(height) + "-" + tpl.value("longpollid", std::string());
+    job->notify.job_id = std::to_string(height);
     job->notify.prev_block = *prev;
     job->notify.coinb1 = coinbase.coinb1;
     job->notify.coinb2 = coinbase.coinb2;

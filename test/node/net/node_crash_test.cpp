@@ -22,7 +22,8 @@ TEST_CASE("crash consistency: kill -9 during block submission, restart, UTXO = r
     std::atomic<bool> go{true};
     std::thread miner([&] {
       // One block per call so kills land between and inside connects.
-      while (go) (void)n.call("generatetoaddress", json::array({1, "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs"}));
+      while (go)
+        (void)n.call("generatetoaddress", json::array({1, "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs"}));
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 400));
     n.kill9();

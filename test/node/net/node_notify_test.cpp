@@ -8,10 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
+#include <algorithm>
 #include <thread>
 
 #include "core/hex.h"
+#include "test/common/test_util.h"
 #include "test/node/net/node_process.h"
 
 #ifdef BTR_HAVE_ZMQ
@@ -50,8 +51,7 @@ TEST_CASE("blocknotify runs the command with the block hash") {
   std::string text;
   for (int i = 0; i < 200 && std::count(text.begin(), text.end(), '\n') < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::ifstream in(out);
-    text.assign(std::istreambuf_iterator<char>(in), {});
+    if (std::filesystem::exists(out)) text = btr::test::read_file(out);
   }
   CHECK(text.find(gen["result"][0].get<std::string>()) != std::string::npos);
   CHECK(text.find(gen["result"][1].get<std::string>()) != std::string::npos);

@@ -131,7 +131,9 @@ int NodeProcess::wait_exit(int timeout_ms) {
   return code;
 }
 
-std::string NodeProcess::cookie() const { return read_line(datadir() / ".cookie"); }
+std::string NodeProcess::cookie() const {
+  return read_line(datadir() / ".cookie");
+}
 
 std::string NodeProcess::raw(const std::string& request_bytes) const {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -164,7 +166,8 @@ std::string NodeProcess::raw(const std::string& request_bytes) const {
 
 nlohmann::json NodeProcess::call(const std::string& method, nlohmann::json params,
                                  const std::string& credentials) const {
-  const nlohmann::json req = {{"jsonrpc", "1.0"}, {"id", 1}, {"method", method}, {"params", params}};
+  const nlohmann::json req = {
+      {"jsonrpc", "1.0"}, {"id", 1}, {"method", method}, {"params", params}};
   const std::string body = req.dump();
   const std::string http = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " +
                            basic_auth(credentials.empty() ? cookie() : credentials) +

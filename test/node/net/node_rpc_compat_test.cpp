@@ -55,7 +55,8 @@ core::Block block_from_template(const json& t, bool one_byte_height_push) {
   b.header.time = t["curtime"];
   b.header.bits = static_cast<uint32_t>(std::stoul(t["bits"].get<std::string>(), nullptr, 16));
   b.header.merkle_root = b.compute_merkle_root().root;
-  while (!core::check_proof_of_work(b.header.hash(), b.header.bits, params.pow_limit)) ++b.header.nonce;
+  while (!core::check_proof_of_work(b.header.hash(), b.header.bits, params.pow_limit))
+    ++b.header.nonce;
   return b;
 }
 
@@ -99,7 +100,9 @@ TEST_CASE("ckpool: no id, no params, bare LF, Basic auth with rpcuser/rpcpasswor
   NodeProcess n({"--rpcuser=user", "--rpcpassword=pass"});
   REQUIRE(n.start());
   // server_alive: getblocktemplate probe, then validateaddress.
-  json gbt = lf_call(n, R"({"method":"getblocktemplate","params":[{"capabilities":["coinbasetxn","workid","coinbase/append"],"rules":["segwit"]}]})");
+  json gbt = lf_call(
+      n,
+      R"({"method":"getblocktemplate","params":[{"capabilities":["coinbasetxn","workid","coinbase/append"],"rules":["segwit"]}]})");
   REQUIRE(gbt["error"].is_null());
   const json& t = gbt["result"];
   CHECK(t["version"] == 0x20000000);
@@ -115,12 +118,14 @@ TEST_CASE("ckpool: no id, no params, bare LF, Basic auth with rpcuser/rpcpasswor
   CHECK(t.contains("curtime"));
   CHECK(t.contains("mintime"));
   CHECK_FALSE(t.contains("default_witness_commitment"));
-  json va = lf_call(n, std::string(R"({"method":"validateaddress","params":[")") + kAddress + "\"]}");
+  json va =
+      lf_call(n, std::string(R"({"method":"validateaddress","params":[")") + kAddress + "\"]}");
   CHECK(va["result"]["isvalid"] == true);
   CHECK(va["result"]["isscript"] == false);
   CHECK(va["result"]["iswitness"] == false);
   CHECK(va["result"]["scriptPubKey"] == "76a9148e68bb02448f9cd6b7f4facc39ba3aa826b92ff488ac");
-  json bad = lf_call(n, R"({"method":"validateaddress","params":["1BoatSLRHtKNngkdXEeobR76b53LETtpyT"]})");
+  json bad =
+      lf_call(n, R"({"method":"validateaddress","params":["1BoatSLRHtKNngkdXEeobR76b53LETtpyT"]})");
   CHECK(bad["result"]["isvalid"] == false);
 
   const core::Block block = block_from_template(t, /*one_byte_height_push=*/true);
@@ -131,11 +136,13 @@ TEST_CASE("ckpool: no id, no params, bare LF, Basic auth with rpcuser/rpcpasswor
 
   json best = lf_call(n, R"({"method":"getbestblockhash"})");
   CHECK(best["result"] == t["previousblockhash"]);
-  json sub = lf_call(n, R"({"method":"submitblock","params":[")" + core::to_hex(block.serialize()) + "\"]}");
+  json sub = lf_call(
+      n, R"({"method":"submitblock","params":[")" + core::to_hex(block.serialize()) + "\"]}");
   CHECK(sub["error"].is_null());
   CHECK(sub["result"].is_null());
   const std::string hash = block.hash().to_display_hex();
-  json again = lf_call(n, R"({"method":"submitblock","params":[")" + core::to_hex(block.serialize()) + "\"]}");
+  json again = lf_call(
+      n, R"({"method":"submitblock","params":[")" + core::to_hex(block.serialize()) + "\"]}");
   CHECK(again["result"] == "duplicate");
   json precious = lf_call(n, R"({"method":"preciousblock","params":[")" + hash + "\"]}");
   CHECK(precious["error"].is_null());
@@ -158,11 +165,14 @@ TEST_CASE("public-pool: named params, jsonrpc 1.0, id rpc-bitcoin, cookie, BIP14
   const std::string cookie = n.cookie();
   REQUIRE(cookie.rfind("__cookie__:", 0) == 0);
   auto named = [&](const std::string& method, const json& params) {
-    const json req = {{"method", method}, {"params", params}, {"jsonrpc", "1.0"}, {"id", "rpc-bitcoin"}};
+    const json req = {
+        {"method", method}, {"params", params}, {"jsonrpc", "1.0"}, {"id", "rpc-bitcoin"}};
     const std::string body = req.dump();
-    const std::string resp = n.raw("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                                   "Authorization: " + btr::test::basic_auth(cookie) +
-                                   "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    const std::string resp = n.raw(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Authorization: " +
+        btr::test::basic_auth(cookie) + "\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body);
     json reply = json::parse(btr::test::http_body(resp), nullptr, false);
     CHECK(reply["id"] == "rpc-bitcoin");
     return reply;
@@ -171,9 +181,10 @@ TEST_CASE("public-pool: named params, jsonrpc 1.0, id rpc-bitcoin, cookie, BIP14
   CHECK(info["result"].contains("active_commands"));
   json mi = named("getmininginfo", json::object());
   CHECK(mi["result"]["blocks"] == 0);
-  json gbt = named("getblocktemplate",
-                   {{"template_request",
-                     {{"rules", {"segwit"}}, {"mode", "template"}, {"capabilities", {"serverlist", "proposal"}}}}});
+  json gbt = named("getblocktemplate", {{"template_request",
+                                         {{"rules", {"segwit"}},
+                                          {"mode", "template"},
+                                          {"capabilities", {"serverlist", "proposal"}}}}});
   REQUIRE(gbt["error"].is_null());
   core::Block block = block_from_template(gbt["result"], true);
   // public-pool adds the witness commitment output; BitSilver ignores it.
@@ -186,8 +197,9 @@ TEST_CASE("public-pool: named params, jsonrpc 1.0, id rpc-bitcoin, cookie, BIP14
     ++block.header.nonce;
   }
   // Proposal mode first (BIP23), then the submission.
-  json prop = named("getblocktemplate",
-                    {{"template_request", {{"mode", "proposal"}, {"data", core::to_hex(block.serialize())}}}});
+  json prop = named(
+      "getblocktemplate",
+      {{"template_request", {{"mode", "proposal"}, {"data", core::to_hex(block.serialize())}}}});
   CHECK(prop["error"].is_null());
   CHECK(prop["result"].is_null());
   json sub = named("submitblock", {{"hexdata", witness_block_hex(block)}});
@@ -237,7 +249,8 @@ TEST_CASE("btr-cli: cookie, positional and named args, errors, attackprob") {
   auto count = cli({"getblockcount"});
   CHECK(count.output == "2\n");
   auto h0 = cli({"-named", "getblockhash", "height=0"});
-  CHECK(h0.output == core::chain_params(core::Network::kRegtest).genesis.hash().to_display_hex() + "\n");
+  CHECK(h0.output ==
+        core::chain_params(core::Network::kRegtest).genesis.hash().to_display_hex() + "\n");
   auto gbt = cli({"getblocktemplate"});
   CHECK(json::parse(gbt.output)["height"] == 3);
   auto err = cli({"getblockhash", "99"});
