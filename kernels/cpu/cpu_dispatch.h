@@ -69,7 +69,7 @@ struct SelectOptions {
 // Fails when the override names a backend that does not exist or is not usable here.
 core::Result<Selection> select_backend(const SelectOptions& options = {});
 
-// Measures `fn` on one thread for about `seconds`; returns MH/s.
+// Measures `fn` on the calling thread for about `seconds` of its CPU time; returns MH/s.
 double measure_mhs(ScanFn fn, double seconds);
 
 // A backend factory for ParallelScanner (kernels/parallel_scanner.h).

@@ -22,7 +22,6 @@ static_assert(offsetof(ScanConstants, w16) == 22 * 4);
 static_assert(offsetof(ScanConstants, w32_add) == 27 * 4);
 static_assert(offsetof(ScanConstants, target_top) == 36 * 4);
 
-constexpr uint32_t kNoncesPerItem = 16;  // uint16 lanes per work-item
 constexpr uint32_t kMaxChunk = uint32_t{1} << 30;
 constexpr const char* kBaseOptions = "-cl-std=CL1.2";
 
@@ -53,18 +52,25 @@ void store_work_size(const std::filesystem::path& path, const WorkSize& ws) {
   std::filesystem::rename(tmp, path, ec);
 }
 
-std::string full_build_options(const OpenClOptions& options) {
+std::string full_build_options(const OpenClOptions& options, const ClDevice& device) {
   std::string out = kBaseOptions;
+  out += " -DBTR_LANES=" + std::to_string(lanes_for(options, device));
   if (!options.build_options.empty()) out += " " + options.build_options;
   return out;
 }
 
 }  // namespace
 
+uint32_t lanes_for(const OpenClOptions& options, const ClDevice& device) {
+  if (options.lanes == 1 || options.lanes == 16) return options.lanes;
+  return device.is_cpu ? 16 : 1;
+}
+
 WorkSize remembered_work_size(const ClDevice& device, const OpenClOptions& options) {
   WorkSize ws;
   if (options.cache_dir.empty()) return ws;
-  const std::string key = program_key(device, full_build_options(options), sha256d_scan_source());
+  const std::string key =
+      program_key(device, full_build_options(options, device), sha256d_scan_source());
   if (!load_work_size(tuning_path(options.cache_dir, key), ws)) ws = {};
   return ws;
 }
@@ -103,7 +109,8 @@ core::Status OpenClBackend::init(unsigned index, const OpenClOptions& options) {
   request.device = &device_;
   request.context = context_.get();
   request.source = sha256d_scan_source();
-  request.options = full_build_options(options);
+  lanes_ = lanes_for(options, device_);
+  request.options = full_build_options(options, device_);
   request.cache_dir = options.cache_dir;
   auto built = build_program(request);
   if (!built) return core::fail(name() + ": " + built.error());
@@ -174,7 +181,7 @@ core::Result<WorkSize> OpenClBackend::measure_work_size() {
   for (const uint32_t local : locals) {
     if (local > max_local) continue;
     // The first launch with a new work-group size may compile (PoCL specializes per size).
-    if (auto warm = time_launch(kNoncesPerItem * (local == 0 ? 1 : local), local); !warm) {
+    if (auto warm = time_launch(lanes_ * (local == 0 ? 1 : local), local); !warm) {
       return core::fail(warm.error());
     }
     uint32_t chunk = uint32_t{1} << 14;
@@ -223,7 +230,7 @@ core::Status OpenClBackend::launch(int slot_index, const ScanConstants& constant
   if (err != CL_SUCCESS) return cl_fail("clSetKernelArg", err);
 
   const size_t local = work_.local;
-  size_t global = (size_t{count} + kNoncesPerItem - 1) / kNoncesPerItem;
+  size_t global = (size_t{count} + lanes_ - 1) / lanes_;
   if (local > 0) global = (global + local - 1) / local * local;
   err = clEnqueueNDRangeKernel(q, kernel_.get(), 1, nullptr, &global, local > 0 ? &local : nullptr,
                                0, nullptr, nullptr);

@@ -23,7 +23,13 @@ struct OpenClOptions {
   std::filesystem::path cache_dir;  // binaries and tuning results; empty: none
   std::string build_options;        // appended to "-cl-std=CL1.2"
   bool tune = true;                 // measure work sizes when none are remembered
+  // Nonces per work-item, 16 or 1 (see sha256d_scan.cl); anything else: 16 on CPU devices, 1 on
+  // GPUs and accelerators.
+  uint32_t lanes = 0;
 };
+
+// The lane count `options` selects for `device`.
+uint32_t lanes_for(const OpenClOptions& options, const ClDevice& device);
 
 struct WorkSize {
   uint32_t chunk = 0;  // nonces per launch
@@ -47,6 +53,7 @@ class OpenClBackend final : public GpuPipelineBackend {
   std::string name() const override { return "opencl:" + std::to_string(index_); }
   const ClDevice& device() const { return device_; }
   WorkSize work_size() const { return work_; }
+  uint32_t lanes() const { return lanes_; }
   bool program_from_cache() const { return from_cache_; }
 
  protected:
@@ -78,6 +85,7 @@ class OpenClBackend final : public GpuPipelineBackend {
   ClKernel kernel_;
   Slot slots_[kSlots];
   WorkSize work_;
+  uint32_t lanes_ = 16;
   bool from_cache_ = false;
   const uint32_t zero_ = 0;
 };

@@ -79,6 +79,8 @@ int run(const Options& opt) {
                                 {"threads", threads},
                                 {"mhs", mhs},
                                 {"mhs_runs", s.mhs},
+                                {"mhs_cpu", mhs_cpu},
+                                {"mhs_cpu_runs", s.mhs_cpu},
                                 {"switch_ms_median", s.median_switch_ms()},
                                 {"switch_ms_max", s.max_switch_ms()}};
           std::string cycles = "-";

@@ -166,8 +166,8 @@ core::Result<DeviceSetup> open_devices(const MinerConfig& config) {
   const bool all = config.devices.empty();
   std::vector<DeviceSpec> wanted = config.devices;
   if (all) {
-    wanted = all_gpus();
-    wanted.insert(wanted.begin(), DeviceSpec{DeviceKind::kCpu, 0});
+    wanted.assign(1, DeviceSpec{DeviceKind::kCpu, 0});
+    for (const DeviceSpec& gpu : all_gpus()) wanted.push_back(gpu);
   }
   if (!config.gpu_work_size.empty()) {
     setup.log.push_back("--work-size: the GPU backends size their work themselves; ignored");

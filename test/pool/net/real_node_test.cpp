@@ -1,0 +1,153 @@
+// btr-pool in front of a real regtest btr-node: a client finds a block
+// through the pool and the node accepts it (getblockcount goes up).
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "core/hex.h"
+#include "pool/rpc_client.h"
+#include "stratum/codec.h"
+#include "test/pool/net/net_util.h"
+
+extern char** environ;
+
+using namespace btr;
+using nlohmann::json;
+
+namespace {
+
+// Runs a program with stdout/stderr to a log file; SIGTERM and reaps it.
+class Process {
+ public:
+  Process(const std::vector<std::string>& argv, const std::string& log) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Process() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  bool ok() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+std::string read_first_line(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+TEST_CASE("real regtest btr-node behind the pool accepts a block a client finds") {
+#ifndef BTR_NODE_BINARY
+  MESSAGE("BTR-SKIP: btr-node is not part of this build");
+  return;
+#else
+  test::TempDir dir;
+  const auto node_dir = dir.path / "node";
+  std::filesystem::create_directories(node_dir);
+  Process node({BTR_NODE_BINARY, "--regtest", "--datadir=" + node_dir.string(), "--rpcport=0",
+                "--port=0", "--listen=0"},
+               (dir.path / "node.log").string());
+  REQUIRE(node.ok());
+  // btr-node writes the port it got and a fresh cookie into its regtest folder.
+  const auto net_dir = node_dir / "regtest";
+  std::string port;
+  for (int i = 0; i < 200 && (port.empty() || !std::filesystem::exists(net_dir / ".cookie")); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    port = read_first_line(net_dir / "rpcport");
+  }
+  if (port.empty()) MESSAGE(test::read_file(dir.path / "node.log"));
+  REQUIRE_FALSE(port.empty());
+
+  auto url = pool::parse_http_url("http://127.0.0.1:" + port);
+  REQUIRE(url.ok());
+  pool::RpcClient rpc(*url, pool::RpcCredentials{(net_dir / ".cookie").string(), "", ""});
+  auto count0 = rpc.call("getblockcount", json::array(), 5000);
+  REQUIRE(count0.ok());
+  REQUIRE_FALSE(count0->is_error);
+  const int64_t height0 = count0->result.get<int64_t>();
+
+  pool::PoolConfig cfg = pool::default_pool_config(pool::Network::kRegtest);
+  cfg.bind = {"127.0.0.1"};
+  cfg.ports.front().port = 0;
+  cfg.node_url = "http://127.0.0.1:" + port;
+  cfg.node_cookie = (net_dir / ".cookie").string();
+  cfg.datadir = dir.path.string();
+  test::PoolHarness harness(cfg);
+  REQUIRE(harness.ok());
+  REQUIRE(harness.wait_templates(1, 10000));
+
+  test::LineClient c(harness.port());
+  REQUIRE(c.send_raw(
+      "{\"id\":1,\"method\":\"mining.configure\",\"params\":[[\"version-rolling\"],"
+      "{\"version-rolling.mask\":\"ffffffff\"}]}\n"
+      "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"bitaxe/BM1366/v2.4.0\"]}\n"
+      "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs."
+      "rig\",\"x\"]}\n"
+      "{\"id\":4,\"method\":\"mining.suggest_difficulty\",\"params\":[0.00001]}\n"));
+  const json sub = c.read_reply(2);
+  REQUIRE(sub.is_object());
+  auto en1 = core::from_hex(sub["result"][1].get<std::string>());
+  REQUIRE(en1.ok());
+  // The last notify before things settle carries the 0.00001 difficulty.
+  json notify;
+  for (;;) {
+    json m = c.read_json(1500);
+    if (m.is_discarded()) break;
+    if (m.value("method", "") == "mining.notify") notify = m;
+  }
+  REQUIRE(notify.is_object());
+  auto parsed = stratum::parse_server_message(notify.dump());
+  REQUIRE(parsed.message.ok());
+  const auto job = std::get<stratum::Notify>(*parsed.message);
+  const std::vector<uint8_t> en2(sub["result"][2].get<size_t>(), 0x42);
+  auto found = test::mine_share(job, *en1, en2, job.ntime, job.version, 0.00001);
+  REQUIRE(found);
+  char tail[64];
+  std::snprintf(tail, sizeof tail, "\"%08x\",\"%08x\",\"00000000\"", job.ntime, found->nonce);
+  REQUIRE(c.send_line("{\"id\":10,\"method\":\"mining.submit\",\"params\":[\"mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs.rig\",\"" +
+                      job.job_id + "\",\"" + core::to_hex(en2) + "\"," + tail + "]}"));
+  const json r = c.read_reply(10);
+  REQUIRE(r.is_object());
+  CHECK(r["result"] == true);
+  // The node's chain grows by the block the client found.
+  int64_t height = height0;
+  for (int i = 0; i < 100 && height == height0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto cnt = rpc.call("getblockcount", json::array(), 5000);
+    if (cnt.ok() && !cnt->is_error) height = cnt->result.get<int64_t>();
+  }
+  CHECK(height == height0 + 1);
+  auto best = rpc.call("getbestblockhash", json::array(), 5000);
+  REQUIRE(best.ok());
+  CHECK(best->result.get<std::string>() == found->hash.to_display_hex());
+  // And the pool moves every miner to the new tip with clean_jobs.
+  const json next = c.read_method("mining.notify", 5000);
+  REQUIRE(next.is_object());
+  CHECK(next["params"][8] == true);
+#endif
+}
