@@ -70,6 +70,11 @@ Status check_transaction(const Transaction& tx) {
 
 Status check_block(const Block& block, const ChainParams& params) {
   if (Status s = check_header_pow(block.header, params); !s) return s;
+  return check_block_without_pow(block, params);
+}
+
+Status check_block_without_pow(const Block& block, const ChainParams& params) {
+  if (!target_from_bits(block.header.bits, params.pow_limit).ok()) return fail("bad-diffbits");
   const MerkleRoot merkle = block.compute_merkle_root();
   if (merkle.root != block.header.merkle_root) return fail("bad-txnmrklroot");
   // A mutated list has the right root but is not the block that was mined.

@@ -19,6 +19,10 @@ Status check_transaction(const Transaction& tx);
 // bad-txns-duplicate (CVE-2012-2459 mutation), bad-blk-length, bad-cb-missing,
 // bad-cb-multiple, any check_transaction reason, bad-blk-sigops.
 Status check_block(const Block& block, const ChainParams& params);
+// check_block without the proof-of-work test (Bitcoin's CheckBlock with
+// fCheckPOW = false): getblocktemplate proposals (BIP23) are not mined yet.
+// The bits must still be a valid target ("bad-diffbits").
+Status check_block_without_pow(const Block& block, const ChainParams& params);
 
 // The legacy signature-operation count of a transaction (all scriptSigs and
 // scriptPubKeys), as the block limit counts it.

@@ -86,6 +86,7 @@ void ParallelScanner::run(unsigned index) {
     result_.hashes += part.hashes;
     result_.candidates += part.candidates;
     result_.false_hits += part.false_hits;
+    result_.backend_failed = result_.backend_failed || part.backend_failed;
     if (--running_ == 0) done_cv_.notify_all();
   }
 }

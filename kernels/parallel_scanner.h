@@ -6,7 +6,8 @@
 // (no overlap, no gap); each thread scans its slice for every version of the job. submit() bumps
 // a generation counter that every thread checks before each batch (about a millisecond of work),
 // so the old job is dropped everywhere within one batch and the new one starts at once.
-// Callbacks in ScanOptions run on the worker threads.
+// Callbacks in ScanOptions run on the worker threads, possibly several at once: they must be
+// thread-safe and short.
 
 #include <condition_variable>
 #include <cstdint>

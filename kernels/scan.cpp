@@ -143,7 +143,11 @@ ScanResult scan(ScanBackend& backend, const ScanJob& job, const ScanOptions& opt
       CandidateBuffer out{candidates.data(), static_cast<uint32_t>(candidates.size()), 0};
       const uint64_t count = std::min(batch, job.nonce_end - next);
       const uint64_t done = backend.scan_batch(constants, static_cast<uint32_t>(next), count, out);
-      assert(done >= 1 && done <= count);
+      assert(done <= count);
+      if (done == 0) {  // device failure: stop rather than spin on the same batch
+        result.backend_failed = true;
+        return result;
+      }
       result.hashes += done;
       if (options.progress != nullptr) options.progress->fetch_add(done, std::memory_order_relaxed);
       result.candidates += out.size;

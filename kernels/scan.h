@@ -101,7 +101,8 @@ class ScanBackend {
   // Scans nonces [first, first + count), with 1 <= count and first + count <= 2^32, appending
   // every candidate (see the note at the top) to `out` in any order. Stops early only when `out`
   // becomes full, after the nonce that filled it at the latest. Returns the number of nonces
-  // scanned from `first` on; every candidate in that prefix has been appended.
+  // scanned from `first` on; every candidate in that prefix has been appended. Returns 0 only
+  // when the device failed (the driver then stops and sets ScanResult::backend_failed).
   virtual uint64_t scan_batch(const ScanConstants& constants, uint32_t first, uint64_t count,
                               CandidateBuffer& out) = 0;
 };
@@ -157,6 +158,7 @@ struct ScanResult {
   uint64_t candidates = 0;    // reported by the kernel, before verification
   uint64_t false_hits = 0;
   bool cancelled = false;
+  bool backend_failed = false;  // scan_batch() returned 0: the device failed; scan stopped
 };
 
 // Scans the whole job on the calling thread with one backend.

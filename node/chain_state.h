@@ -64,8 +64,9 @@ class ChainState {
 
   // submitblock's path: checks, stores, and activates the best chain.
   SubmitResult submit_block(const core::Block& block);
-  // getblocktemplate proposal mode: would this block be a valid new tip?
-  // nullopt = valid, else the reason ("inconclusive-not-best-prevblk", ...).
+  // getblocktemplate proposal mode: would this block be a valid new tip,
+  // proof of work aside? nullopt = valid, else the reason
+  // ("inconclusive-not-best-prevblk", ...).
   std::optional<std::string> test_block_validity(const core::Block& block);
   // preciousblock: prefer this block among chains of equal work.
   core::Status precious_block(const core::Hash256& hash);

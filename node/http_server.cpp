@@ -20,6 +20,8 @@ struct HttpServer::Connection {
   bool eof = false;
   bool in_dispatch = false;
   int pending_writes = 0;
+  uv_timer_t idle{};     // closes a connection idle between requests
+  int open_handles = 0;  // tcp + idle; deleted when both have closed
 
   explicit Connection(HttpLimits limits) : parser(limits) {}
 };
@@ -149,9 +151,13 @@ void HttpServer::accept(uv_stream_t* listener) {
   c->server = this;
   c->id = next_id_++;
   c->tcp.data = c;
+  c->idle.data = c;
   uv_tcp_init(loop_, &c->tcp);
+  uv_timer_init(loop_, &c->idle);
+  c->open_handles = 2;
   if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)) != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), &HttpServer::on_conn_closed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->idle), &HttpServer::on_conn_closed);
     return;
   }
   uv_tcp_nodelay(&c->tcp, 1);
@@ -170,7 +176,19 @@ void HttpServer::accept(uv_stream_t* listener) {
     return;
   }
   c->peer = *ip;
+  arm_idle(c);
   update_reading(c);
+}
+
+void HttpServer::arm_idle(Connection* c) {
+  if (idle_timeout_ms_ == 0) return;
+  uv_timer_start(
+      &c->idle,
+      [](uv_timer_t* t) {
+        auto* conn = static_cast<Connection*>(t->data);
+        if (!conn->busy && conn->server != nullptr) conn->server->close_connection(conn);
+      },
+      idle_timeout_ms_, 0);
 }
 
 void HttpServer::on_alloc(uv_handle_t*, size_t suggested, uv_buf_t* buf) {
@@ -236,6 +254,7 @@ void HttpServer::dispatch(Connection* c) {
     }
     HttpRequest req = c->parser.take();
     c->busy = true;
+    uv_timer_stop(&c->idle);
     c->keep_alive = req.keep_alive();
     ++c->request_no;
     handler_(std::move(req), HttpResponder(this, c->id, c->request_no), c->peer);
@@ -253,6 +272,7 @@ void HttpServer::respond(uint64_t conn_id, uint64_t request_no, HttpResponse res
   write_response(c, response, close_after);
   if (close_after) return;
   c->busy = false;
+  arm_idle(c);
   dispatch(c);
   if (conns_.count(conn_id) != 0) update_reading(c);
 }
@@ -303,10 +323,12 @@ void HttpServer::on_write(uv_write_t* req, int status) {
 void HttpServer::close_connection(Connection* c) {
   if (conns_.erase(c->id) == 0) return;  // already closing
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), &HttpServer::on_conn_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&c->idle), &HttpServer::on_conn_closed);
 }
 
 void HttpServer::on_conn_closed(uv_handle_t* handle) {
-  delete static_cast<Connection*>(handle->data);
+  auto* c = static_cast<Connection*>(handle->data);
+  if (--c->open_handles == 0) delete c;
 }
 
 }  // namespace btr::node

@@ -62,6 +62,9 @@ class HttpServer {
   core::Result<uint16_t> listen(const std::string& host, uint16_t port);
   // Peers outside these subnets get 403 (loopback is always allowed).
   void set_allowed(std::vector<Subnet> allowed) { allowed_ = std::move(allowed); }
+  // Closes connections idle this long between requests (0 = never), like
+  // Core's -rpcservertimeout. A parked long poll is not idle.
+  void set_idle_timeout(int seconds) { idle_timeout_ms_ = static_cast<uint64_t>(seconds) * 1000; }
   // Stops listening and closes every connection; the loop finishes the job.
   void close();
   size_t connection_count() const { return conns_.size(); }
@@ -83,6 +86,7 @@ class HttpServer {
   void write_response(Connection* c, const HttpResponse& response, bool close_after);
   void close_connection(Connection* c);
   void update_reading(Connection* c);
+  void arm_idle(Connection* c);
   bool peer_allowed(const IpAddress& ip) const;
 
   uv_loop_t* loop_;
@@ -92,6 +96,7 @@ class HttpServer {
   std::unordered_map<uint64_t, Connection*> conns_;
   std::vector<Subnet> allowed_;
   uint64_t next_id_ = 1;
+  uint64_t idle_timeout_ms_ = 30'000;
   bool closing_ = false;
 };
 

@@ -139,6 +139,7 @@ int NodeApp::start() {
     allowed.push_back(*net);
   }
   rpc_->set_allowed(std::move(allowed));
+  rpc_->set_idle_timeout(config_.rpcservertimeout);
   // Without rpcallowip the server stays on loopback whatever rpcbind says, as Core does.
   std::vector<std::string> binds = config_.rpcbind;
   if (binds.empty() || config_.rpcallowip.empty()) binds = {"127.0.0.1"};

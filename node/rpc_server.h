@@ -25,6 +25,7 @@ class RpcServer {
     return http_.listen(host, port);
   }
   void set_allowed(std::vector<Subnet> allowed) { http_.set_allowed(std::move(allowed)); }
+  void set_idle_timeout(int seconds) { http_.set_idle_timeout(seconds); }
   void close() { http_.close(); }
   RpcAuth& auth() { return auth_; }
 

@@ -17,7 +17,7 @@ using core::fail;
 using core::Result;
 
 constexpr int64_t kMaxMoney = 105'000'000'000'000'000;  // chain.md: 1.05e17 units
-constexpr size_t kMaxTransactions = 100'000;           // a 1 MB block holds fewer
+constexpr size_t kMaxTransactions = 100'000;            // a 1 MB block holds fewer
 
 Result<int64_t> integer_field(const json& o, const char* key, int64_t min, int64_t max,
                               bool required = true, int64_t fallback = 0) {
@@ -26,7 +26,8 @@ Result<int64_t> integer_field(const json& o, const char* key, int64_t min, int64
     if (required) return fail(std::string("template: missing ") + key);
     return fallback;
   }
-  if (!it->is_number_integer()) return fail(std::string("template: ") + key + " must be an integer");
+  if (!it->is_number_integer())
+    return fail(std::string("template: ") + key + " must be an integer");
   if (it->is_number_unsigned() &&
       it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
     return fail(std::string("template: ") + key + " out of range");
@@ -74,7 +75,8 @@ core::Status check_rules(const json& o) {
   for (const json& r : *it) {
     if (!r.is_string()) return fail("template: rules must be strings");
     const auto& name = r.get_ref<const std::string&>();
-    if (!name.empty() && name[0] == '!') return fail("template: unsupported mandatory rule " + name);
+    if (!name.empty() && name[0] == '!')
+      return fail("template: unsupported mandatory rule " + name);
   }
   return core::Status::success();
 }

@@ -11,7 +11,9 @@ std::optional<Extranonce1> Extranonce1Allocator::allocate() {
   }
 }
 
-void Extranonce1Allocator::release(const Extranonce1& value) { in_use_.erase(to_u32(value)); }
+void Extranonce1Allocator::release(const Extranonce1& value) {
+  in_use_.erase(to_u32(value));
+}
 
 uint32_t Extranonce1Allocator::to_u32(const Extranonce1& value) {
   return uint32_t{value[0]} << 24 | uint32_t{value[1]} << 16 | uint32_t{value[2]} << 8 | value[3];

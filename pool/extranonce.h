@@ -23,7 +23,7 @@ class Extranonce1Allocator {
   void release(const Extranonce1& value);
   size_t in_use() const { return in_use_.size(); }
 
-  static uint32_t to_u32(const Extranonce1& value);    // big-endian
+  static uint32_t to_u32(const Extranonce1& value);  // big-endian
   static Extranonce1 from_u32(uint32_t value);
 
  private:

@@ -114,8 +114,7 @@ Result<Job> build_job(std::shared_ptr<const BlockTemplate> block_template,
   return job;
 }
 
-std::string assemble_block_hex(const BlockTemplate& block_template,
-                               const core::HeaderBytes& header,
+std::string assemble_block_hex(const BlockTemplate& block_template, const core::HeaderBytes& header,
                                std::span<const uint8_t> coinbase) {
   size_t size = header.size() + 9 + coinbase.size();
   for (const auto& tx : block_template.transactions) size += tx.data.size();

@@ -40,7 +40,7 @@ struct PayoutOutput {
 };
 
 struct JobOptions {
-  std::string pool_tag = "/btr-pool/";  // at most 32 bytes
+  std::string pool_tag = "/btr-pool/";                // at most 32 bytes
   size_t extranonce2_size = kDefaultExtranonce2Size;  // 1..16
 };
 
@@ -65,8 +65,7 @@ std::vector<uint8_t> bip34_height_push(uint32_t height);
 // The Merkle branch is core::coinbase_merkle_branch (core/merkle.h).
 
 // header || compact size(tx count) || coinbase || transactions[].data, hex.
-std::string assemble_block_hex(const BlockTemplate& block_template,
-                               const core::HeaderBytes& header,
+std::string assemble_block_hex(const BlockTemplate& block_template, const core::HeaderBytes& header,
                                std::span<const uint8_t> coinbase);
 
 }  // namespace btr::pool

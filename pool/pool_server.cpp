@@ -404,6 +404,7 @@ void PoolServer::shutdown() {
 }
 
 void PoolServer::on_template(nlohmann::json tmpl) {
+  const int64_t t0 = monotonic_ms();
   auto parsed = parse_block_template(tmpl);
   if (!parsed.ok()) {
     pool_log("template refused: %s", parsed.error().c_str());
@@ -414,12 +415,16 @@ void PoolServer::on_template(nlohmann::json tmpl) {
   const auto up = work_.on_template(std::move(shared));
   if (!up.changed) return;
   ++stats_.templates;
-  if (up.new_tip) {
-    pool_log("new block template: height %u, %zu transactions, prev %s", height,
-             work_.current_template()->transactions.size(),
-             work_.current_template()->prev_block.to_display_hex().c_str());
-  }
+  const int64_t t1 = monotonic_ms();
   broadcast_jobs(up.new_tip);
+  if (up.new_tip) {
+    pool_log("new block template: height %u, %zu transactions, prev %s (parsed in %lld ms, "
+             "jobs sent to %zu connections in %lld ms)",
+             height, work_.current_template()->transactions.size(),
+             work_.current_template()->prev_block.to_display_hex().c_str(),
+             static_cast<long long>(t1 - t0), connections_.size(),
+             static_cast<long long>(monotonic_ms() - t1));
+  }
 }
 
 void PoolServer::on_submit_result(const SubmitOutcome& o) {

@@ -12,8 +12,8 @@ void ShareDifficultyTracker::on_set_difficulty(double difficulty) {
 }
 
 void ShareDifficultyTracker::on_notify(std::string_view job_id) {
-  const auto it = std::find_if(jobs_.begin(), jobs_.end(),
-                               [&](const auto& e) { return e.first == job_id; });
+  const auto it =
+      std::find_if(jobs_.begin(), jobs_.end(), [&](const auto& e) { return e.first == job_id; });
   if (it != jobs_.end()) jobs_.erase(it);
   jobs_.emplace_back(std::string(job_id), current_);
   while (jobs_.size() > capacity_) jobs_.pop_front();

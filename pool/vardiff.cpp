@@ -9,7 +9,9 @@ namespace {
 constexpr double kMaxRaiseLog2 = 6;  // at most x64 per retarget (a burst at a far too low start)
 constexpr double kMaxLowerLog2 = 2;  // at most /4 per retarget (silence is weak evidence)
 
-double seconds(Vardiff::Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Vardiff::Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace
 

@@ -28,15 +28,16 @@ core::Result<WorkerName> parse_worker_name(std::string_view username,
   const std::string_view address = username.substr(0, split);
   const std::string_view worker =
       split == std::string_view::npos ? std::string_view{} : username.substr(split + 1);
-  if (address.empty()) return core::fail("username '" + shown + "' has no address before the worker name");
+  if (address.empty())
+    return core::fail("username '" + shown + "' has no address before the worker name");
   if (worker.size() > kMaxWorkerSuffix) return core::fail("worker name longer than 64 characters");
   for (char c : worker)
     if (c < 0x21 || c > 0x7e) return core::fail("worker name has non-printable characters");
 
   auto decoded = core::decode_address(address, prefixes);
   if (!decoded)
-    return core::fail("invalid payout address '" + sanitized(address) + "': " +
-                      explain(decoded.error()) + "; use ADDRESS[.worker]");
+    return core::fail("invalid payout address '" + sanitized(address) +
+                      "': " + explain(decoded.error()) + "; use ADDRESS[.worker]");
   WorkerName out;
   out.address = std::string(address);
   out.worker = std::string(worker);

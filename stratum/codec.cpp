@@ -12,9 +12,9 @@
 namespace btr::stratum {
 namespace {
 
-using detail::json;
 using core::fail;
 using core::Result;
+using detail::json;
 
 constexpr std::string_view kSuggestLegacyPrefix = "mining.suggest_difficulty(";
 

@@ -11,9 +11,9 @@
 namespace btr::stratum {
 namespace {
 
-using detail::json;
 using core::fail;
 using core::Result;
+using detail::json;
 
 json difficulty_json(double d) {
   // Integers as integers (512, not 512.0): ESP-Miner and others accept
@@ -23,7 +23,9 @@ json difficulty_json(double d) {
   return json(d);
 }
 
-std::string line(const json& object) { return detail::dump(object) + "\n"; }
+std::string line(const json& object) {
+  return detail::dump(object) + "\n";
+}
 
 std::string request(const MessageId& id, std::string_view method, json params) {
   json o = json::object();
@@ -99,10 +101,10 @@ struct ClientEncoder {
 struct ServerEncoder {
   const MessageId& id;
   std::string operator()(const Notify& n) const {
-    json p = json::array({n.job_id, prevhash_to_stratum_hex(n.prev_block), core::to_hex(n.coinb1),
-                          core::to_hex(n.coinb2), branch_json(n.merkle_branch),
-                          u32_to_hex8(n.version), u32_to_hex8(n.nbits), u32_to_hex8(n.ntime),
-                          n.clean_jobs});
+    json p =
+        json::array({n.job_id, prevhash_to_stratum_hex(n.prev_block), core::to_hex(n.coinb1),
+                     core::to_hex(n.coinb2), branch_json(n.merkle_branch), u32_to_hex8(n.version),
+                     u32_to_hex8(n.nbits), u32_to_hex8(n.ntime), n.clean_jobs});
     return request(id, "mining.notify", std::move(p));
   }
   std::string operator()(const SetDifficulty& s) const {
@@ -186,8 +188,8 @@ std::string encode_string_result(const MessageId& id, std::string_view value) {
 std::string encode_subscribe_result(const MessageId& id, const SubscribeResult& result) {
   json subs = json::array();
   for (const auto& [method, sub_id] : result.subscriptions) subs.push_back({method, sub_id});
-  json r = json::array({std::move(subs), core::to_hex(result.extranonce1),
-                        result.extranonce2_size});
+  json r =
+      json::array({std::move(subs), core::to_hex(result.extranonce1), result.extranonce2_size});
   return response(id, std::move(r), json(nullptr));
 }
 
@@ -195,7 +197,8 @@ std::string encode_configure_result(const MessageId& id, const ConfigureResult& 
   json r = json::object();
   if (result.version_rolling) {
     r["version-rolling"] = *result.version_rolling;
-    if (*result.version_rolling) r["version-rolling.mask"] = u32_to_hex8(result.version_rolling_mask);
+    if (*result.version_rolling)
+      r["version-rolling.mask"] = u32_to_hex8(result.version_rolling_mask);
   }
   for (const auto& name : result.unsupported) r[name] = false;
   return response(id, std::move(r), json(nullptr));
@@ -205,7 +208,9 @@ std::string encode_error(const MessageId& id, int code, std::string_view reason)
   return response(id, json(nullptr), json::array({code, std::string(reason), nullptr}));
 }
 
-std::string encode_notify(const Notify& notify) { return ServerEncoder{MessageId{}}(notify); }
+std::string encode_notify(const Notify& notify) {
+  return ServerEncoder{MessageId{}}(notify);
+}
 
 std::string encode_set_difficulty(double difficulty) {
   return ServerEncoder{MessageId{}}(SetDifficulty{difficulty});

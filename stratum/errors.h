@@ -16,7 +16,9 @@ enum class ErrorCode : int {
   kNotSubscribed = 25,
 };
 
-inline constexpr int code_value(ErrorCode c) { return static_cast<int>(c); }
+inline constexpr int code_value(ErrorCode c) {
+  return static_cast<int>(c);
+}
 
 namespace reason {
 // 20

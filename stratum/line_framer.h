@@ -34,9 +34,9 @@ class LineFramer {
 
  private:
   std::string buf_;
-  size_t pos_ = 0;       // start of the first unreturned byte
-  size_t scanned_ = 0;   // bytes from pos_ already known to hold no LF
-  size_t pending_ = 0;   // length of the unterminated last line
+  size_t pos_ = 0;      // start of the first unreturned byte
+  size_t scanned_ = 0;  // bytes from pos_ already known to hold no LF
+  size_t pending_ = 0;  // length of the unterminated last line
   size_t max_line_;
   bool failed_ = false;
 };

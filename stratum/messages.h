@@ -39,7 +39,7 @@ struct Authorize {
 struct Submit {
   std::string worker;
   std::string job_id;
-  std::vector<uint8_t> extranonce2;     // raw bytes, as given
+  std::vector<uint8_t> extranonce2;  // raw bytes, as given
   uint32_t ntime = 0;
   uint32_t nonce = 0;
   std::optional<uint32_t> version_bits;  // 6th param (BIP310), when sent
@@ -155,8 +155,8 @@ struct SubscribeResult {
 
 // mining.configure result (BIP310).
 struct ConfigureResult {
-  std::optional<bool> version_rolling;  // absent when not requested
-  uint32_t version_rolling_mask = 0;    // meaningful when version_rolling == true
+  std::optional<bool> version_rolling;   // absent when not requested
+  uint32_t version_rolling_mask = 0;     // meaningful when version_rolling == true
   std::vector<std::string> unsupported;  // each answered "<name>": false
   bool operator==(const ConfigureResult&) const = default;
 };

@@ -184,7 +184,9 @@ core::Result<WorkSize> OpenClBackend::measure_work_size() {
     if (auto warm = time_launch(lanes_ * (local == 0 ? 1 : local), local); !warm) {
       return core::fail(warm.error());
     }
-    uint32_t chunk = uint32_t{1} << 14;
+    // The floor keeps a measurement taken on a busy machine from leaving launches so short
+    // that their fixed cost shows (the result is remembered).
+    uint32_t chunk = device_.is_cpu ? uint32_t{1} << 17 : uint32_t{1} << 20;
     double ms = 0;
     for (;;) {
       auto t = time_launch(chunk, local);

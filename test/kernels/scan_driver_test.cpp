@@ -119,6 +119,24 @@ TEST_CASE("false hits are counted and reported, never returned as hits") {
   CHECK(reported == r.false_hits);
 }
 
+TEST_CASE("a failing backend stops the scan and is reported") {
+  const cpu::CpuBackendInfo broken{
+      "broken",
+      [](const ScanConstants&, uint32_t, uint64_t, CandidateBuffer&) -> uint64_t { return 0; },
+      [] { return true; }, 4096};
+  cpu::CpuScanBackend backend(broken);
+  ScanJob job;
+  job.target = core::Uint256::max();
+  job.nonce_end = 100;
+  const ScanResult r = scan(backend, job);
+  CHECK(r.backend_failed);
+  CHECK(r.hashes == 0);
+  CHECK(r.hits.empty());
+  const ScanResult ok = scan_parallel(factory_for(best_backend()), 2, job);
+  CHECK_FALSE(ok.backend_failed);
+  CHECK(ok.hits.size() == 100);
+}
+
 TEST_CASE("self-test rejects broken kernels and dispatch never selects them") {
   CHECK_FALSE(cpu::self_test(lying_scan).ok());
   CHECK_FALSE(cpu::self_test(blind_scan).ok());

@@ -219,3 +219,23 @@ TEST_CASE("an invalid block marks its descendants invalid; the valid chain stays
   CHECK(f.chain().tip()->hash() == a_hash);
   CHECK(f.chain().lookup(b3.hash())->failed());
 }
+
+TEST_CASE("proposals (BIP23) are checked without proof of work") {
+  ChainFixture f;
+  f.extend(nullptr, 2);
+  core::Block b = f.make_block();
+  const core::Uint256 target = core::decode_compact(b.header.bits).target;
+  do {
+    ++b.header.nonce;
+  } while (core::hash_meets_target(b.header.hash(), target));
+  CHECK_FALSE(f.chain().test_block_validity(b).has_value());  // valid but for the nonce
+  core::Block root = b;
+  root.header.merkle_root.bytes[3] ^= 1;
+  CHECK(f.chain().test_block_validity(root).value() == "bad-txnmrklroot");
+  BlockSpec over;
+  over.coinbase_value = core::block_subsidy(3) + 1;
+  CHECK(f.chain().test_block_validity(f.make_block(nullptr, over)).value() == "bad-cb-amount");
+  core::Block stale = f.make_block(f.chain().at_height(1));
+  CHECK(f.chain().test_block_validity(stale).value() == "inconclusive-not-best-prevblk");
+  CHECK(f.chain().tip()->height() == 2);  // nothing was stored or connected
+}

@@ -12,7 +12,8 @@ TEST_CASE("block template: a node's getblocktemplate result parses to the same f
   auto t = test::make_template(4, test::kRegtestBits, 321, rng);
   t.coinbase_aux_flags = {0x01, 0x02};
   const json j = test::template_json(t);
-  for (const auto& parsed : {pool::parse_block_template(j), pool::parse_block_template_text(j.dump())}) {
+  for (const auto& parsed :
+       {pool::parse_block_template(j), pool::parse_block_template_text(j.dump())}) {
     REQUIRE(parsed.ok());
     CHECK(parsed->version == t.version);
     CHECK(parsed->prev_block == t.prev_block);
@@ -61,14 +62,19 @@ TEST_CASE("block template: every field is validated") {
   CHECK_FALSE(refused([](json& j) { j["transactions"] = json::object(); }).empty());
   CHECK_FALSE(refused([](json& j) { j["transactions"][0]["data"] = "zz"; }).empty());
   CHECK_FALSE(refused([](json& j) { j["transactions"][0]["data"] = 5; }).empty());
-  CHECK(refused([](json& j) { j["transactions"][0]["txid"] = j["transactions"][1]["txid"]; })
-            .find("txid") != std::string::npos);
+  CHECK(refused([](json& j) {
+          j["transactions"][0]["txid"] = j["transactions"][1]["txid"];
+        }).find("txid") != std::string::npos);
   CHECK_FALSE(refused([](json& j) { j["transactions"][0]["fee"] = -1; }).empty());
   CHECK_FALSE(refused([](json& j) { j["coinbaseaux"] = "x"; }).empty());
   CHECK_FALSE(refused([](json& j) { j["coinbaseaux"]["flags"] = "xyz"; }).empty());
   CHECK_FALSE(refused([](json& j) { j["rules"] = {"!unknown"}; }).empty());
   CHECK(refused([](json& j) { j["rules"] = {"csv"}; }).empty());
-  CHECK(refused([](json& j) { j.erase("coinbaseaux"); j.erase("mintime"); j.erase("longpollid"); }).empty());
+  CHECK(refused([](json& j) {
+          j.erase("coinbaseaux");
+          j.erase("mintime");
+          j.erase("longpollid");
+        }).empty());
   // txid falls back to "hash" (ckpool's rule)
   CHECK(refused([](json& j) { j["transactions"][0].erase("txid"); }).empty());
   CHECK_FALSE(pool::parse_block_template_text("{not json").ok());

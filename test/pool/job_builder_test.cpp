@@ -20,7 +20,8 @@ TEST_CASE("job builder: BIP34 height push bytes") {
   CHECK(core::to_hex(pool::bip34_height_push(255)) == "02ff00");
   CHECK(core::to_hex(pool::bip34_height_push(256)) == "020001");
   CHECK(core::to_hex(pool::bip34_height_push(32768)) == "03008000");
-  CHECK(core::to_hex(pool::bip34_height_push(791433)) == "0389130c");  // the worked example's coinb1
+  CHECK(core::to_hex(pool::bip34_height_push(791433)) ==
+        "0389130c");  // the worked example's coinb1
   CHECK(core::to_hex(pool::bip34_height_push(8388608)) == "0400008000");
 }
 
@@ -28,7 +29,8 @@ TEST_CASE("job builder: coinbase is a valid transaction with height, outputs and
   std::mt19937_64 rng(test::seed());
   for (uint32_t height : {1u, 5u, 16u, 17u, 128u, 500'000u, 16'777'216u}) {
     INFO("height " << height);
-    auto t = std::make_shared<pool::BlockTemplate>(test::make_template(3, test::kRegtestBits, height, rng));
+    auto t = std::make_shared<pool::BlockTemplate>(
+        test::make_template(3, test::kRegtestBits, height, rng));
     t->coinbase_aux_flags = {0xaa, 0xbb};
     const std::vector<pool::PayoutOutput> payouts = {
         {{0x51}, 1}, {{0x76, 0xa9, 0x14, 1, 2, 3}, t->coinbase_value - 1}};
@@ -58,18 +60,22 @@ TEST_CASE("job builder: coinbase is a valid transaction with height, outputs and
     const auto& sig = tx->inputs[0].script_sig;
     CHECK(sig.size() <= 100);
     const std::string sig_hex = core::to_hex(sig);
-    CHECK(sig_hex.find("02aabb" "0c" "deadbeef0102030405060708" "0a2f6274722d746573742f") !=
-          std::string::npos);
+    CHECK(sig_hex.find("02aabb"
+                       "0c"
+                       "deadbeef0102030405060708"
+                       "0a2f6274722d746573742f") != std::string::npos);
   }
 }
 
 TEST_CASE("job builder: merkle branch folds to the block's merkle root") {
   std::mt19937_64 rng(test::seed());
   for (size_t ntx = 0; ntx < 12; ++ntx) {
-    auto t = std::make_shared<pool::BlockTemplate>(test::make_template(ntx, test::kRegtestBits, 100, rng));
+    auto t = std::make_shared<pool::BlockTemplate>(
+        test::make_template(ntx, test::kRegtestBits, 100, rng));
     auto job = test::make_job(t, "m", 4);
     const std::vector<uint8_t> en1 = {0, 0, 0, 1}, en2 = {9, 9, 9, 9};
-    const auto coinbase = stratum::assemble_coinbase(job->notify.coinb1, en1, en2, job->notify.coinb2);
+    const auto coinbase =
+        stratum::assemble_coinbase(job->notify.coinb1, en1, en2, job->notify.coinb2);
     std::vector<core::Hash256> leaves = {core::sha256d(coinbase)};
     for (const auto& tx : t->transactions) leaves.push_back(tx.txid);
     CHECK(stratum::fold_merkle_branch(leaves[0], job->notify.merkle_branch) ==
@@ -79,23 +85,27 @@ TEST_CASE("job builder: merkle branch folds to the block's merkle root") {
 
 TEST_CASE("job builder: block assembly parses as a block with the template's transactions") {
   std::mt19937_64 rng(test::seed());
-  auto t = std::make_shared<pool::BlockTemplate>(test::make_template(5, test::kRegtestBits, 42, rng));
+  auto t =
+      std::make_shared<pool::BlockTemplate>(test::make_template(5, test::kRegtestBits, 42, rng));
   auto job = test::make_job(t, "b", 8);
   const std::vector<uint8_t> en1 = {1, 2, 3, 4}, en2(8, 7);
-  const auto rebuilt = stratum::rebuild_share(job->notify, {en1, en2, job->notify.ntime, 12345, job->notify.version});
+  const auto rebuilt = stratum::rebuild_share(
+      job->notify, {en1, en2, job->notify.ntime, 12345, job->notify.version});
   const std::string hex = pool::assemble_block_hex(*t, rebuilt.header_bytes, rebuilt.coinbase);
   auto block = core::Block::parse(core::from_hex(hex).value());
   REQUIRE(block.ok());
   CHECK(block->header.serialize() == rebuilt.header_bytes);
   REQUIRE(block->transactions.size() == 6);
   CHECK(block->transactions[0].serialize() == rebuilt.coinbase);
-  for (size_t i = 0; i < 5; ++i) CHECK(block->transactions[i + 1].serialize() == t->transactions[i].data);
+  for (size_t i = 0; i < 5; ++i)
+    CHECK(block->transactions[i + 1].serialize() == t->transactions[i].data);
   CHECK(block->compute_merkle_root().root == block->header.merkle_root);
 }
 
 TEST_CASE("job builder: refuses bad payouts and bad sizes") {
   std::mt19937_64 rng(test::seed());
-  auto t = std::make_shared<pool::BlockTemplate>(test::make_template(1, test::kRegtestBits, 10, rng));
+  auto t =
+      std::make_shared<pool::BlockTemplate>(test::make_template(1, test::kRegtestBits, 10, rng));
   pool::JobOptions options;
   std::vector<pool::PayoutOutput> short_by_one = {{{0x51}, t->coinbase_value - 1}};
   CHECK_FALSE(pool::build_job(t, short_by_one, options, "x", true).ok());

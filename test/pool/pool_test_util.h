@@ -55,8 +55,10 @@ inline pool::BlockTemplate make_template(size_t ntx, uint32_t bits, uint32_t hei
 inline nlohmann::json template_json(const pool::BlockTemplate& t) {
   nlohmann::json txs = nlohmann::json::array();
   for (const auto& tx : t.transactions)
-    txs.push_back({{"data", core::to_hex(tx.data)}, {"txid", tx.txid.to_display_hex()},
-                   {"hash", tx.txid.to_display_hex()}, {"fee", tx.fee}});
+    txs.push_back({{"data", core::to_hex(tx.data)},
+                   {"txid", tx.txid.to_display_hex()},
+                   {"hash", tx.txid.to_display_hex()},
+                   {"fee", tx.fee}});
   char bits[9];
   std::snprintf(bits, sizeof(bits), "%08x", t.bits);
   return {{"version", t.version},

@@ -105,11 +105,13 @@ TEST_CASE("share validator: 21 unknown job, and stale after a new block") {
   out = pool::validate_share(sub, f.session.context(), f.jobs);
   CHECK(out.code == 21);
   CHECK(out.reason == reason::kStale);
-  auto t2 = std::make_shared<pool::BlockTemplate>(test::make_template(1, test::kMainBits, 1001, f.rng));
+  auto t2 =
+      std::make_shared<pool::BlockTemplate>(test::make_template(1, test::kMainBits, 1001, f.rng));
   auto job2 = test::make_job(t2, "b2");
   f.jobs.add(job2);
   f.session.difficulty.on_notify("b2");
-  CHECK(pool::validate_share(submit_for(*job2, f.session, 1), f.session.context(), f.jobs).accepted());
+  CHECK(pool::validate_share(submit_for(*job2, f.session, 1), f.session.context(), f.jobs)
+            .accepted());
   // Two tips later the old job is forgotten entirely.
   f.jobs.new_tip();
   f.jobs.new_tip();
@@ -124,7 +126,8 @@ TEST_CASE("share validator: 20 nonce2 length, ntime window, version mask") {
   CHECK(out.code == 20);
   CHECK(out.reason == reason::kInvalidNonce2Length);
   sub.extranonce2.resize(4);
-  CHECK(pool::validate_share(sub, f.session.context(), f.jobs).reason == reason::kInvalidNonce2Length);
+  CHECK(pool::validate_share(sub, f.session.context(), f.jobs).reason ==
+        reason::kInvalidNonce2Length);
 
   sub = submit_for(*f.job, f.session, 2);
   sub.ntime = f.job->notify.ntime - 1;
@@ -147,8 +150,8 @@ TEST_CASE("share validator: 20 nonce2 length, ntime window, version mask") {
 TEST_CASE("share validator: version rolling with ESP-Miner's and cgminer's negotiated masks") {
   Fixture f;
   // Both send mask ffffffff; the pool answers 1fffe000.
-  const auto negotiated =
-      stratum::negotiate_configure({{"version-rolling"}, 0xffffffffu, std::nullopt}, stratum::kDefaultVersionMask);
+  const auto negotiated = stratum::negotiate_configure(
+      {{"version-rolling"}, 0xffffffffu, std::nullopt}, stratum::kDefaultVersionMask);
   REQUIRE(negotiated.version_rolling == true);
   f.session.mask = negotiated.version_rolling_mask;
   // ESP-Miner: 6th param = rolled ^ job version (bits inside the mask only).
@@ -169,9 +172,11 @@ TEST_CASE("share validator: version rolling with ESP-Miner's and cgminer's negot
   // A bit outside the negotiated mask is refused.
   sub = submit_for(*f.job, f.session, 13);
   sub.version_bits = 0x40000000u;
-  CHECK(pool::validate_share(sub, f.session.context(), f.jobs).reason == reason::kInvalidVersionMask);
+  CHECK(pool::validate_share(sub, f.session.context(), f.jobs).reason ==
+        reason::kInvalidVersionMask);
   sub.version_bits = 0x00001000u;  // bit 12: below BIP320's range
-  CHECK(pool::validate_share(sub, f.session.context(), f.jobs).reason == reason::kInvalidVersionMask);
+  CHECK(pool::validate_share(sub, f.session.context(), f.jobs).reason ==
+        reason::kInvalidVersionMask);
 }
 
 TEST_CASE("share validator: 23 low difficulty, judged at the difficulty the job was sent with") {
@@ -206,7 +211,8 @@ TEST_CASE("share validator: 23 low difficulty, judged at the difficulty the job 
   for (uint32_t nonce = 0;; ++nonce) {
     REQUIRE(nonce < 1000);
     sub_b = submit_for(*job_b, s, nonce);
-    if (pool::validate_share(sub_b, f.session.context(), probe_jobs).share_difficulty < 4 * d) break;
+    if (pool::validate_share(sub_b, f.session.context(), probe_jobs).share_difficulty < 4 * d)
+      break;
   }
   out = pool::validate_share(sub_b, ctx, f.jobs);
   CHECK(out.code == 23);
@@ -224,11 +230,13 @@ TEST_CASE("share validator: 23 low difficulty, judged at the difficulty the job 
   CHECK(out.required_difficulty == 1e15);
 }
 
-TEST_CASE("share validator: a share meeting the network target is a block candidate with a valid block") {
+TEST_CASE(
+    "share validator: a share meeting the network target is a block candidate with a valid block") {
   Fixture f(test::kRegtestBits);
   size_t blocks = 0;
   for (uint32_t nonce = 0; nonce < 64 && blocks < 3; ++nonce) {
-    auto out = pool::validate_share(submit_for(*f.job, f.session, nonce), f.session.context(), f.jobs);
+    auto out =
+        pool::validate_share(submit_for(*f.job, f.session, nonce), f.session.context(), f.jobs);
     REQUIRE(out.accepted());
     CHECK(out.block_candidate == core::hash_meets_target(out.hash, f.job->network_target));
     if (!out.block_candidate) continue;
@@ -281,7 +289,8 @@ TEST_CASE("share validator: the spec's worked example share through the validato
   const auto& submit = std::get<stratum::Submit>(*sub.message);
   auto out = pool::validate_share(submit, ctx, jobs);
   REQUIRE(out.accepted());
-  CHECK(out.hash.to_display_hex() == "00000000005fe144efbc66241c0094b8fdc2702b7729226fdfed70ca8094c0b5");
+  CHECK(out.hash.to_display_hex() ==
+        "00000000005fe144efbc66241c0094b8fdc2702b7729226fdfed70ca8094c0b5");
   CHECK(out.share_difficulty == doctest::Approx(683.51).epsilon(1e-4));
   CHECK_FALSE(out.block_candidate);
   pool::ShareDifficultyTracker at1024(1024);

@@ -14,13 +14,14 @@ namespace {
 
 // Simulates a miner of `hashrate` (difficulty-1 shares per second) with
 // Poisson share arrivals for `duration`; returns the final difficulty.
-double simulate(pool::Vardiff& v, double hashrate, Clock::time_point& now, std::chrono::seconds duration,
-                std::mt19937_64& rng) {
+double simulate(pool::Vardiff& v, double hashrate, Clock::time_point& now,
+                std::chrono::seconds duration, std::mt19937_64& rng) {
   const auto end = now + duration;
   std::exponential_distribution<double> unit(1.0);
   while (now < end) {
     const double interval = unit(rng) * v.difficulty() / hashrate;
-    const auto next = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
+    const auto next =
+        now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
     // Periodic ticks while waiting (as the pool's timer would).
     while (now + 5s < next && now + 5s < end) {
       now += 5s;
@@ -85,7 +86,8 @@ TEST_CASE("vardiff: no retarget before the interval unless a burst arrives") {
   auto now = Clock::time_point{} + 1000s;
   pool::Vardiff v(cfg, now);
   // Three quick shares: no change yet.
-  for (int i = 0; i < 3; ++i) CHECK_FALSE(v.on_share(now + std::chrono::milliseconds(100 * (i + 1))).has_value());
+  for (int i = 0; i < 3; ++i)
+    CHECK_FALSE(v.on_share(now + std::chrono::milliseconds(100 * (i + 1))).has_value());
   // A burst of burst_shares shares in 2 s raises it at once.
   pool::Vardiff b(cfg, now);
   std::optional<double> changed;

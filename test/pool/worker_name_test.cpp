@@ -9,8 +9,12 @@ using namespace btr;
 namespace {
 // chain.md: the regtest pre-mine address (HASH160 8e68bb02...).
 constexpr const char* kRegtestAddress = "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs";
-const core::AddressPrefixes& regtest() { return core::chain_params(core::Network::kRegtest).prefixes; }
-const core::AddressPrefixes& main_net() { return core::chain_params(core::Network::kMain).prefixes; }
+const core::AddressPrefixes& regtest() {
+  return core::chain_params(core::Network::kRegtest).prefixes;
+}
+const core::AddressPrefixes& main_net() {
+  return core::chain_params(core::Network::kMain).prefixes;
+}
 }  // namespace
 
 TEST_CASE("worker name: ADDRESS, ADDRESS.worker and ADDRESS_worker") {
@@ -37,8 +41,12 @@ TEST_CASE("worker name: clear refusals") {
   CHECK(bad.error().find("invalid payout address") != std::string::npos);
   CHECK_FALSE(pool::parse_worker_name("", regtest()).ok());
   CHECK_FALSE(pool::parse_worker_name(".rig", regtest()).ok());
-  CHECK_FALSE(pool::parse_worker_name("tb1qumezefzdeqqwn5zfvgdrhxjzc5ylr39uhuxcz4.bitaxe3", regtest()).ok());
-  CHECK_FALSE(pool::parse_worker_name(std::string(kRegtestAddress) + "." + std::string(65, 'w'), regtest()).ok());
+  CHECK_FALSE(
+      pool::parse_worker_name("tb1qumezefzdeqqwn5zfvgdrhxjzc5ylr39uhuxcz4.bitaxe3", regtest())
+          .ok());
+  CHECK_FALSE(
+      pool::parse_worker_name(std::string(kRegtestAddress) + "." + std::string(65, 'w'), regtest())
+          .ok());
   CHECK_FALSE(pool::parse_worker_name(std::string(kRegtestAddress) + ".a b", regtest()).ok());
   auto junk = pool::parse_worker_name(std::string("\x01\xff garbage"), regtest());
   REQUIRE_FALSE(junk.ok());

@@ -68,12 +68,15 @@ TEST_CASE("codec: every client message round-trips") {
   client_round_trip(MessageId{int64_t{1}}, Subscribe{"bitaxe/BM1366/v2.4.0", std::nullopt});
   client_round_trip(MessageId{int64_t{2}}, Subscribe{"cgminer/4.11.1", "deadbeef"});
   client_round_trip(MessageId{int64_t{3}}, Subscribe{"", std::nullopt});
-  client_round_trip(MessageId{std::string("auth")}, Authorize{"mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs.rig1", "x"});
-  client_round_trip(MessageId{int64_t{4}},
-                    Submit{"w", "1f", {0x01, 0, 0, 0, 0, 0, 0, 0}, 0x647025b5, 0x0a029ed1, std::nullopt});
+  client_round_trip(MessageId{std::string("auth")},
+                    Authorize{"mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs.rig1", "x"});
+  client_round_trip(
+      MessageId{int64_t{4}},
+      Submit{"w", "1f", {0x01, 0, 0, 0, 0, 0, 0, 0}, 0x647025b5, 0x0a029ed1, std::nullopt});
   client_round_trip(MessageId{int64_t{5}},
                     Submit{"w", "abc", {0xc7, 0x08, 0, 0}, 0x64b3f3ec, 0xed460d91, 0x00002000});
-  client_round_trip(MessageId{int64_t{6}}, Configure{{"version-rolling"}, 0xffffffff, std::nullopt});
+  client_round_trip(MessageId{int64_t{6}},
+                    Configure{{"version-rolling"}, 0xffffffff, std::nullopt});
   client_round_trip(MessageId{int64_t{6}}, Configure{{"version-rolling", "x"}, 0x1fffe000, 16});
   client_round_trip(MessageId{int64_t{7}}, SuggestDifficulty{512, false});
   client_round_trip(MessageId{int64_t{7}}, SuggestDifficulty{0.001, false});
@@ -131,7 +134,8 @@ TEST_CASE("codec: ESP-Miner's pipelined configure, subscribe, authorize (ids 1,2
 }
 
 TEST_CASE("codec: cgminer/cpuminer shapes: session resume, empty subscribe, id 4 submits") {
-  auto s = client_as<Subscribe>(R"({"id":0,"method":"mining.subscribe","params":["cgminer/4.11.1","a1b2c3d4"]})");
+  auto s = client_as<Subscribe>(
+      R"({"id":0,"method":"mining.subscribe","params":["cgminer/4.11.1","a1b2c3d4"]})");
   CHECK(s.session_id == "a1b2c3d4");
   s = client_as<Subscribe>(R"({"id":0,"method":"mining.subscribe","params":[]})");
   CHECK(s.user_agent.empty());
@@ -140,7 +144,8 @@ TEST_CASE("codec: cgminer/cpuminer shapes: session resume, empty subscribe, id 4
   // cpuminer: every submit has id 4 and no 6th param.
   MessageId id;
   const auto sub = client_as<Submit>(
-      R"({"method": "mining.submit", "params": ["user", "1f", "00000001", "647025b5", "0a029ed1"], "id":4})", &id);
+      R"({"method": "mining.submit", "params": ["user", "1f", "00000001", "647025b5", "0a029ed1"], "id":4})",
+      &id);
   CHECK(id == MessageId{int64_t{4}});
   CHECK_FALSE(sub.version_bits.has_value());
   CHECK(sub.extranonce2 == std::vector<uint8_t>{0, 0, 0, 1});
@@ -151,17 +156,20 @@ TEST_CASE("codec: cgminer/cpuminer shapes: session resume, empty subscribe, id 4
 }
 
 TEST_CASE("codec: suggest_difficulty: integer, fractional, and legacy method-name form") {
-  CHECK(client_as<SuggestDifficulty>(R"({"id":4,"method":"mining.suggest_difficulty","params":[512]})")
+  CHECK(client_as<SuggestDifficulty>(
+            R"({"id":4,"method":"mining.suggest_difficulty","params":[512]})")
             .difficulty == 512);
-  CHECK(client_as<SuggestDifficulty>(R"({"id":4,"method":"mining.suggest_difficulty","params":[0.0001]})")
+  CHECK(client_as<SuggestDifficulty>(
+            R"({"id":4,"method":"mining.suggest_difficulty","params":[0.0001]})")
             .difficulty == 0.0001);
-  const auto legacy =
-      client_as<SuggestDifficulty>(R"J({"id":4,"method":"mining.suggest_difficulty(1024)","params":[]})J");
+  const auto legacy = client_as<SuggestDifficulty>(
+      R"J({"id":4,"method":"mining.suggest_difficulty(1024)","params":[]})J");
   CHECK(legacy.difficulty == 1024);
   CHECK(legacy.legacy_form);
-  CHECK(client_error(R"({"id":4,"method":"mining.suggest_difficulty","params":["512"]})").find("number") !=
-        std::string::npos);
-  CHECK_FALSE(client_error(R"({"id":4,"method":"mining.suggest_difficulty","params":[0]})").empty());
+  CHECK(client_error(R"({"id":4,"method":"mining.suggest_difficulty","params":["512"]})")
+            .find("number") != std::string::npos);
+  CHECK_FALSE(
+      client_error(R"({"id":4,"method":"mining.suggest_difficulty","params":[0]})").empty());
   CHECK_FALSE(client_error(R"J({"id":4,"method":"mining.suggest_difficulty(abc)"})J").empty());
   CHECK_FALSE(client_error(R"J({"id":4,"method":"mining.suggest_difficulty(-1)"})J").empty());
 }
@@ -176,19 +184,25 @@ TEST_CASE("codec: extranonce.subscribe, pong, get_version reply") {
 TEST_CASE("codec: bad submits are refused with a reason") {
   CHECK(client_error(R"({"id":1,"method":"mining.submit","params":["w","j","00","647025b5"]})")
             .find("5 or 6") != std::string::npos);
-  CHECK(client_error(R"({"id":1,"method":"mining.submit","params":["w","j","0","647025b5","0a029ed1"]})")
+  CHECK(client_error(
+            R"({"id":1,"method":"mining.submit","params":["w","j","0","647025b5","0a029ed1"]})")
             .find("extranonce2") != std::string::npos);
-  CHECK(client_error(R"({"id":1,"method":"mining.submit","params":["w","j","00","647025b","0a029ed1"]})")
+  CHECK(client_error(
+            R"({"id":1,"method":"mining.submit","params":["w","j","00","647025b","0a029ed1"]})")
             .find("ntime") != std::string::npos);
   CHECK(client_error(R"({"id":1,"method":"mining.submit","params":["w","j","00","647025b5",12]})")
             .find("nonce") != std::string::npos);
-  CHECK(client_error(R"({"id":1,"method":"mining.submit","params":["w","j","00","647025b5","0a029ed1","2000"]})")
-            .find("version") != std::string::npos);
-  CHECK(client_error(R"({"id":1,"method":"mining.submit","params":[1,"j","00","647025b5","0a029ed1"]})")
+  CHECK(
+      client_error(
+          R"({"id":1,"method":"mining.submit","params":["w","j","00","647025b5","0a029ed1","2000"]})")
+          .find("version") != std::string::npos);
+  CHECK(client_error(
+            R"({"id":1,"method":"mining.submit","params":[1,"j","00","647025b5","0a029ed1"]})")
             .find("worker") != std::string::npos);
 }
 
-TEST_CASE("codec: garbage, wrong types, deep nesting and unknown methods keep the id when possible") {
+TEST_CASE(
+    "codec: garbage, wrong types, deep nesting and unknown methods keep the id when possible") {
   auto p = parse_client_message("not json");
   CHECK_FALSE(p.message.ok());
   p = parse_client_message("[1,2,3]");
@@ -212,10 +226,12 @@ TEST_CASE("codec: garbage, wrong types, deep nesting and unknown methods keep th
   REQUIRE_FALSE(p.message.ok());
   CHECK(p.message.error().find("deep") != std::string::npos);
   // Brackets inside strings do not count as nesting.
-  const std::string brackets = R"({"id":1,"method":"mining.subscribe","params":["[[[[[[[[[[[[[[[[[[[[[[["]})";
+  const std::string brackets =
+      R"({"id":1,"method":"mining.subscribe","params":["[[[[[[[[[[[[[[[[[[[[[[["]})";
   CHECK(parse_client_message(brackets).message.ok());
   CHECK_FALSE(parse_client_message(std::string(stratum::kMaxLineBytes + 1, ' ')).message.ok());
-  CHECK(parse_client_message(R"({"id":1.0,"method":"mining.subscribe"})").id == MessageId{int64_t{1}});
+  CHECK(parse_client_message(R"({"id":1.0,"method":"mining.subscribe"})").id ==
+        MessageId{int64_t{1}});
   CHECK_FALSE(parse_client_message(R"({"id":1.5,"method":"mining.subscribe"})").message.ok());
 }
 
@@ -243,7 +259,8 @@ TEST_CASE("codec: responses in every error shape") {
 }
 
 TEST_CASE("codec: subscribe results (ckpool and public-pool shapes) and the session id") {
-  SubscribeResult sr{{{"mining.set_difficulty", "1a"}, {"mining.notify", "1a"}}, {0xde, 0xad, 0xbe, 0xef}, 8};
+  SubscribeResult sr{
+      {{"mining.set_difficulty", "1a"}, {"mining.notify", "1a"}}, {0xde, 0xad, 0xbe, 0xef}, 8};
   const std::string line = encode_subscribe_result(MessageId{int64_t{2}}, sr);
   auto decoded = decode_subscribe_result(server_as<Response>(line));
   REQUIRE(decoded.ok());
@@ -260,18 +277,20 @@ TEST_CASE("codec: subscribe results (ckpool and public-pool shapes) and the sess
       R"({"id":1,"result":[["mining.notify","57a6f098"],"57a6f098",4],"error":null})"));
   REQUIRE(pp.ok());
   CHECK(pp->notify_subscription_id() == "57a6f098");
-  CHECK_FALSE(decode_subscribe_result(server_as<Response>(
-                  R"({"id":1,"result":[[],"zz",4],"error":null})")).ok());
-  CHECK_FALSE(decode_subscribe_result(server_as<Response>(
-                  R"({"id":1,"result":[[],"00",0],"error":null})")).ok());
+  CHECK_FALSE(
+      decode_subscribe_result(server_as<Response>(R"({"id":1,"result":[[],"zz",4],"error":null})"))
+          .ok());
+  CHECK_FALSE(
+      decode_subscribe_result(server_as<Response>(R"({"id":1,"result":[[],"00",0],"error":null})"))
+          .ok());
 }
 
 TEST_CASE("codec: notify parsing rules (cpuminer lengths, public-pool unpadded fields)") {
   const std::string prev(64, '0');
   const std::string branch(64, 'a');
   auto make = [&](const std::string& version, const std::string& b) {
-    return R"({"id":null,"method":"mining.notify","params":["1",")" + prev + R"(","01","02",[")" + b +
-           R"("],")" + version + R"(","1d00ffff","64b3f3ec",false]})";
+    return R"({"id":null,"method":"mining.notify","params":["1",")" + prev + R"(","01","02",[")" +
+           b + R"("],")" + version + R"(","1d00ffff","64b3f3ec",false]})";
   };
   CHECK(server_as<Notify>(make("20000000", branch)).version == 0x20000000u);
   // public-pool writes toString(16) without padding: accepted (as ESP-Miner's
@@ -288,8 +307,9 @@ TEST_CASE("codec: notify parsing rules (cpuminer lengths, public-pool unpadded f
 TEST_CASE("codec: set_difficulty, set_extranonce, reconnect shapes") {
   CHECK(server_as<SetDifficulty>(R"({"id":null,"method":"mining.set_difficulty","params":[0.001]})")
             .difficulty == 0.001);
-  CHECK_FALSE(parse_server_message(R"({"id":null,"method":"mining.set_difficulty","params":["512"]})")
-                  .message.ok());  // ESP-Miner refuses a string
+  CHECK_FALSE(
+      parse_server_message(R"({"id":null,"method":"mining.set_difficulty","params":["512"]})")
+          .message.ok());  // ESP-Miner refuses a string
   CHECK(encode_set_difficulty(512) ==
         "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[512]}\n");
   CHECK(encode_set_difficulty(0.001) ==
@@ -299,17 +319,21 @@ TEST_CASE("codec: set_difficulty, set_extranonce, reconnect shapes") {
   CHECK(se.extranonce1.size() == 8);
   CHECK(se.extranonce2_size == 8u);
   // ckpool sends the port as a string.
-  const auto rc = server_as<Reconnect>(R"({"id":null,"method":"client.reconnect","params":["pool.example","3333",0]})");
+  const auto rc = server_as<Reconnect>(
+      R"({"id":null,"method":"client.reconnect","params":["pool.example","3333",0]})");
   CHECK(rc.host == "pool.example");
   CHECK(rc.port == uint16_t{3333});
   CHECK(rc.wait_s == 0u);
-  CHECK(server_as<Reconnect>(R"({"id":null,"method":"client.reconnect","params":[]})") == Reconnect{});
-  CHECK_FALSE(parse_server_message(R"({"id":null,"method":"client.reconnect","params":["h","70000",0]})")
-                  .message.ok());
-  CHECK(server_as<SetVersionMask>(R"({"id":null,"method":"mining.set_version_mask","params":["1fffe000"]})")
+  CHECK(server_as<Reconnect>(R"({"id":null,"method":"client.reconnect","params":[]})") ==
+        Reconnect{});
+  CHECK_FALSE(
+      parse_server_message(R"({"id":null,"method":"client.reconnect","params":["h","70000",0]})")
+          .message.ok());
+  CHECK(server_as<SetVersionMask>(
+            R"({"id":null,"method":"mining.set_version_mask","params":["1fffe000"]})")
             .mask == 0x1fffe000u);
-  CHECK(server_as<ShowMessage>(R"({"id":null,"method":"client.show_message","params":["hi"]})").text ==
-        "hi");
+  CHECK(server_as<ShowMessage>(R"({"id":null,"method":"client.show_message","params":["hi"]})")
+            .text == "hi");
   server_as<Ping>(R"({"id":42,"method":"mining.ping","params":[]})");
   server_as<GetVersion>(R"({"id":7,"method":"client.get_version","params":[]})");
 }

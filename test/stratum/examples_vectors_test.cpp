@@ -83,7 +83,8 @@ void check_example(const json& e) {
             src["merkle_root_header_order"].get<std::string>());
     if (src.contains("header_hex"))
       CHECK(core::to_hex(rebuilt.header_bytes) == src["header_hex"].get<std::string>());
-    if (src.contains("hash")) CHECK(rebuilt.hash.to_display_hex() == src["hash"].get<std::string>());
+    if (src.contains("hash"))
+      CHECK(rebuilt.hash.to_display_hex() == src["hash"].get<std::string>());
     if (src.contains("share_difficulty_int"))
       CHECK(static_cast<int64_t>(core::share_difficulty(rebuilt.hash)) ==
             src["share_difficulty_int"].get<int64_t>());

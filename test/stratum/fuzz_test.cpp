@@ -53,12 +53,24 @@ std::string mutate(std::string s, std::mt19937_64& rng) {
     const size_t pos = rng() % s.size();
     const char c = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
     switch (rng() % 6) {
-      case 0: s[pos] = c; break;
-      case 1: s.insert(s.begin() + static_cast<long>(pos), c); break;
-      case 2: s.erase(pos, 1 + rng() % 4); break;
-      case 3: s.insert(pos, s.substr(rng() % s.size(), rng() % 16)); break;  // duplicate a span
-      case 4: s.resize(pos); break;                                          // truncate
-      default: s[pos] = static_cast<char>(rng()); break;
+      case 0:
+        s[pos] = c;
+        break;
+      case 1:
+        s.insert(s.begin() + static_cast<long>(pos), c);
+        break;
+      case 2:
+        s.erase(pos, 1 + rng() % 4);
+        break;
+      case 3:
+        s.insert(pos, s.substr(rng() % s.size(), rng() % 16));
+        break;  // duplicate a span
+      case 4:
+        s.resize(pos);
+        break;  // truncate
+      default:
+        s[pos] = static_cast<char>(rng());
+        break;
     }
   }
   return s;

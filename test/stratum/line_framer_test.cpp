@@ -33,7 +33,7 @@ TEST_CASE("framer: a line over 16 KiB fails and poisons the framer") {
   stratum::LineFramer f;
   REQUIRE(f.feed("ok\n").ok());
   REQUIRE(f.feed(std::string(stratum::kMaxLineBytes, 'x')).ok());  // exactly the limit: fine
-  CHECK_FALSE(f.feed("y").ok());                                     // one more byte: too long
+  CHECK_FALSE(f.feed("y").ok());                                   // one more byte: too long
   CHECK(f.failed());
   CHECK(f.next_line().value() == "ok");  // what was complete before is still delivered
   CHECK_FALSE(f.feed("\n").ok());

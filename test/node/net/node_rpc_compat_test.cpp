@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -259,5 +261,33 @@ TEST_CASE("btr-cli: cookie, positional and named args, errors, attackprob") {
   CHECK(ap.output.find("z=5 P=0.0009137") != std::string::npos);
   auto table = btr::test::run_program(BTR_CLI_BIN, {"attackprob", "0.3"});
   CHECK(table.output.find("z=10 P=0.0416605") != std::string::npos);
+  CHECK(n.terminate() == 0);
+}
+
+TEST_CASE("idle keep-alive connections close after rpcservertimeout; parked long polls stay") {
+  NodeProcess n({"--rpcservertimeout=1"});
+  REQUIRE(n.start());
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(n.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[16];
+  // Nothing sent: the server closes the connection after about a second.
+  CHECK(recv(fd, buf, sizeof buf, 0) == 0);
+  close(fd);
+  // A long poll outlives the idle timeout and is answered on the new tip.
+  const std::string lpid = n.call("getblocktemplate")["result"]["longpollid"];
+  json lp;
+  std::thread waiter([&] {
+    lp = n.call("getblocktemplate", json::array({{{"longpollid", lpid}}}));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  (void)n.call("generatetoaddress", json::array({1, kAddress}));
+  waiter.join();
+  CHECK(lp["result"]["height"] == 2);
   CHECK(n.terminate() == 0);
 }

@@ -79,7 +79,8 @@ TEST_CASE("chain RPCs: blocks, headers, info, tips, UTXO, raw transactions, proo
   CHECK(tx["blockhash"] == h2);
   CHECK(result(n.call("decoderawtransaction", json::array({tx_hex})))["txid"] == cb_txid);
 
-  const std::string proof = result(n.call("gettxoutproof", json::array({json::array({cb_txid}), h2})));
+  const std::string proof =
+      result(n.call("gettxoutproof", json::array({json::array({cb_txid}), h2})));
   const json proven = result(n.call("verifytxoutproof", json::array({proof})));
   CHECK(proven == json::array({cb_txid}));
 

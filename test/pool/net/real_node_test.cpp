@@ -12,6 +12,7 @@
 #include "core/hex.h"
 #include "pool/rpc_client.h"
 #include "stratum/codec.h"
+#include "test/common/test_util.h"
 #include "test/pool/net/net_util.h"
 
 extern char** environ;

@@ -43,8 +43,8 @@ TEST_CASE("miner config: device lists") {
 
 TEST_CASE("miner config: command lines") {
   const auto parse = [](std::vector<std::string> args, MinerConfig& config) {
-    args.insert(args.begin(), "btr-miner");
-    std::vector<char*> argv;
+    std::string program = "btr-miner";
+    std::vector<char*> argv = {program.data()};
     for (auto& a : args) argv.push_back(a.data());
     return parse_command_line(static_cast<int>(argv.size()), argv.data(), config);
   };
