@@ -11,7 +11,7 @@ namespace {
 // ---- Genesis blocks, mined once -------------------------------------------
 // Main net and testnet pay the pre-mine to the same key hash (20 zero bytes),
 // so they share the coinbase and the Merkle root; regtest pays the published
-// test key. A record with an all-zero hash has not been mined yet.
+// test key.
 struct GenesisRecord {
   uint32_t time;
   uint32_t nonce;
@@ -19,12 +19,15 @@ struct GenesisRecord {
   std::string_view hash;         // display order
 };
 
-// No nonce in 0..2^32-1 meets 0x1d00ffff at kGenesisTime with this coinbase
-// (exhaustive search, 2026-11-25), so main net needs another time or
-// coinbase: see the project's report on the genesis blocks.
+// Main net: no nonce in 0..2^32-1 meets 0x1d00ffff at kGenesisTime with
+// this coinbase (exhaustive search, 2026-11-25), so main net's genesis is
+// dated one second later, 2020-04-01 00:00:01 UTC, the way a miner rolls
+// ntime when the nonce space runs out. Testnet and regtest use kGenesisTime.
+constexpr uint32_t kMainGenesisTime = kGenesisTime + 1;
 constexpr GenesisRecord kMainGenesis = {
-    kGenesisTime, 0, "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
-    "0000000000000000000000000000000000000000000000000000000000000000"};
+    kMainGenesisTime, 2528666575,
+    "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
+    "00000000d4018c4f6d67a976e4c4e4f0b2a59719dcc2ed43484b19fc676eb324"};
 constexpr GenesisRecord kTestnetGenesis = {
     kGenesisTime, 439245, "ac9324eef690a9deefedb10d7b7148e3b837b9b66fb8ccec0af2dc005182b019",
     "00000f56923b43e92c568659d94a509f97c234421801d84a9a3b8adc6f7e4d4e"};

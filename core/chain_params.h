@@ -78,7 +78,7 @@ struct ChainParams {
 
   Block genesis;                // built from the parts above, the nonce and kGenesisText
   Hash256 genesis_merkle_root;  // recorded when the genesis block was mined
-  Hash256 genesis_hash;         // recorded when the genesis block was mined; zero: not mined yet
+  Hash256 genesis_hash;         // recorded when the genesis block was mined
 };
 
 const ChainParams& chain_params(Network network);
@@ -86,7 +86,8 @@ const ChainParams& chain_params(Network network);
 Result<const ChainParams*> chain_params_by_name(std::string_view name);
 
 // The genesis block of a network: version 1, zero previous hash, the given
-// time (kGenesisTime per chain.md), the network's pow limit as bits, the
+// time (kGenesisTime, one second later on main net: see chain_params.cpp),
+// the network's pow limit as bits, the
 // given nonce, and one coinbase paying the pre-mine to key_hash (chain.md
 // "Networks").
 Block make_genesis_block(uint32_t time, uint32_t bits, uint32_t nonce, const Hash160& key_hash);

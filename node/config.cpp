@@ -87,8 +87,8 @@ void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::str
   app.add_option("--addnode", c.addnode,
                  "Add a peer to connect to; stored now, P2P arrives with the P2P issue")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--listen", c.listen,
-                 "Accept P2P connections (default 1); P2P arrives with the P2P issue");
+  app.add_flag("--listen", c.listen,
+               "Accept P2P connections (default 1); P2P arrives with the P2P issue");
   app.add_option("--maxconnections", c.maxconnections,
                  "Maximum P2P connections (default 125); P2P arrives with the P2P issue");
   app.add_option("--blocknotify", c.blocknotify,
@@ -96,12 +96,11 @@ void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::str
   app.add_option("--zmqpubhashblock", c.zmqpubhashblock,
                  "Publish hashblock on this ZMQ address (tcp://127.0.0.1:28332)");
   app.add_option("--zmqpubrawblock", c.zmqpubrawblock, "Publish rawblock on this ZMQ address");
-  app.add_option("--txindex", c.txindex,
-                 "Index all transactions for getrawtransaction (default 0)");
+  app.add_flag("--txindex", c.txindex, "Index all transactions for getrawtransaction (default 0)");
   app.add_option("--prune", c.prune_mib,
-                 "Keep only the newest raw blocks within this many MiB (0 = keep all); headers, "
-                 "index and UTXO set stay");
-  app.add_option("--printtoconsole", c.printtoconsole, "Log to stderr too (default 1)");
+                 "Keep only the newest raw blocks within this many MiB (0 = keep all; the newest "
+                 "288 blocks always stay); headers, index and UTXO set stay");
+  app.add_flag("--printtoconsole", c.printtoconsole, "Log to stderr too (default 1)");
   app.add_flag("--debug", c.debug, "Log debug lines");
   app.add_flag("--verify-utxo", c.verify_utxo,
                "Rebuild the UTXO set by replaying the active chain from genesis, compare it with "

@@ -30,17 +30,17 @@ core::Status check_known(const json& obj, std::initializer_list<const char*> kno
   return core::Status::success();
 }
 
-#define BTR_TRY(expr)                         \
-  do {                                        \
+#define BTR_TRY(expr)                             \
+  do {                                            \
     if (auto st_ = (expr); !st_.ok()) return st_; \
   } while (0)
 
 core::Status apply_port(const json& j, PortConfig& p) {
-  BTR_TRY(check_known(j,
-                      {"port", "difficulty", "min_difficulty", "max_difficulty",
-                       "target_share_interval_s", "retarget_interval_s", "extranonce2_size",
-                       "allow_fractional"},
-                      "a port"));
+  BTR_TRY(check_known(
+      j,
+      {"port", "difficulty", "min_difficulty", "max_difficulty", "target_share_interval_s",
+       "retarget_interval_s", "extranonce2_size", "allow_fractional"},
+      "a port"));
   int port = p.port;
   BTR_TRY(read_key(j, "port", port));
   if (port < 0 || port > 65535) return core::fail("config: port out of range");
@@ -56,8 +56,8 @@ core::Status apply_port(const json& j, PortConfig& p) {
 }
 
 core::Status apply_payout(const json& j, PayoutConfig& p) {
-  BTR_TRY(check_known(j, {"scheme", "fee_percent", "fee_address", "pplns_window_factor"},
-                      "payout"));
+  BTR_TRY(
+      check_known(j, {"scheme", "fee_percent", "fee_address", "pplns_window_factor"}, "payout"));
   BTR_TRY(read_key(j, "scheme", p.scheme));
   BTR_TRY(read_key(j, "fee_percent", p.fee_percent));
   BTR_TRY(read_key(j, "fee_address", p.fee_address));
@@ -69,9 +69,12 @@ core::Status apply_payout(const json& j, PayoutConfig& p) {
 
 const char* network_name(Network n) {
   switch (n) {
-    case Network::kMain: return "main";
-    case Network::kTestnet: return "testnet";
-    case Network::kRegtest: return "regtest";
+    case Network::kMain:
+      return "main";
+    case Network::kTestnet:
+      return "testnet";
+    case Network::kRegtest:
+      return "regtest";
   }
   return "?";
 }
@@ -115,15 +118,33 @@ PoolConfig default_pool_config(Network network) {
 core::Status apply_config_json(const std::string& text, PoolConfig& cfg) {
   const json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return core::fail("config: not a JSON object");
-  BTR_TRY(check_known(
-      j,
-      {"network", "datadir", "node_url", "node_cookie", "node_user", "node_password",
-       "zmq_hashblock", "api_port", "stratum_port", "bind", "ports", "payout", "pool_tag",
-       "max_connections_per_ip", "subscribe_timeout_s", "write_high_water_bytes",
-       "write_stall_timeout_s", "invalid_share_ban_threshold", "invalid_share_ban_s",
-       "max_line_bytes", "block_poll_interval_s", "template_refresh_s", "longpoll",
-       "ntime_window_s", "jobs_kept"},
-      "the top level"));
+  BTR_TRY(check_known(j,
+                      {"network",
+                       "datadir",
+                       "node_url",
+                       "node_cookie",
+                       "node_user",
+                       "node_password",
+                       "zmq_hashblock",
+                       "api_port",
+                       "stratum_port",
+                       "bind",
+                       "ports",
+                       "payout",
+                       "pool_tag",
+                       "max_connections_per_ip",
+                       "subscribe_timeout_s",
+                       "write_high_water_bytes",
+                       "write_stall_timeout_s",
+                       "invalid_share_ban_threshold",
+                       "invalid_share_ban_s",
+                       "max_line_bytes",
+                       "block_poll_interval_s",
+                       "template_refresh_s",
+                       "longpoll",
+                       "ntime_window_s",
+                       "jobs_kept"},
+                      "the top level"));
   if (j.contains("network")) {
     std::string name;
     BTR_TRY(read_key(j, "network", name));
@@ -141,7 +162,8 @@ core::Status apply_config_json(const std::string& text, PoolConfig& cfg) {
   BTR_TRY(read_key(j, "bind", cfg.bind));
   BTR_TRY(read_key(j, "pool_tag", cfg.pool_tag));
   if (const auto it = j.find("ports"); it != j.end()) {
-    if (!it->is_array() || it->empty()) return core::fail("config: 'ports' must be a non-empty array");
+    if (!it->is_array() || it->empty())
+      return core::fail("config: 'ports' must be a non-empty array");
     const PortConfig base = cfg.ports.empty() ? PortConfig{} : cfg.ports.front();
     std::vector<PortConfig> ports;
     for (const auto& pj : *it) {

@@ -54,19 +54,19 @@ struct PoolConfig {
 
   // Connection hygiene.
   int max_connections_per_ip = 20000;
-  double subscribe_timeout_s = 30.0;        // drop clients that never subscribe
+  double subscribe_timeout_s = 30.0;  // drop clients that never subscribe
   size_t write_high_water_bytes = 256 * 1024;
-  double write_stall_timeout_s = 10.0;      // above the mark this long -> disconnect
-  int invalid_share_ban_threshold = 100;    // invalid shares in a row before a ban...
-  double invalid_share_ban_s = 600.0;       // ...of this many seconds for the IP
+  double write_stall_timeout_s = 10.0;    // above the mark this long -> disconnect
+  int invalid_share_ban_threshold = 100;  // invalid shares in a row before a ban...
+  double invalid_share_ban_s = 600.0;     // ...of this many seconds for the IP
   size_t max_line_bytes = 16 * 1024;
 
   // Work.
-  double block_poll_interval_s = 0.1;       // getbestblockhash fallback poll
-  double template_refresh_s = 30.0;         // new template at least this often
+  double block_poll_interval_s = 0.1;  // getbestblockhash fallback poll
+  double template_refresh_s = 30.0;    // new template at least this often
   bool longpoll = true;
   int ntime_window_s = 7000;
-  int jobs_kept = 4;                         // templates whose jobs stay valid until the tip moves
+  int jobs_kept = 4;  // templates whose jobs stay valid until the tip moves
 };
 
 // Defaults for a network: ports, difficulties (regtest starts at 0.001 with a

@@ -56,8 +56,8 @@ struct Connection {
   std::string last_job_id;
 
   // Hygiene.
-  int invalid_streak = 0;  // invalid shares since the last accepted one
-  int bad_lines = 0;       // unparsable lines
+  int invalid_streak = 0;        // invalid shares since the last accepted one
+  int bad_lines = 0;             // unparsable lines
   int64_t stalled_since_ms = 0;  // write queue above the high-water mark since
 };
 

@@ -15,8 +15,8 @@
 namespace btr::pool {
 namespace {
 
-constexpr int kSliceMs = 100;                   // how often a stop flag is checked
-constexpr size_t kMaxResponse = 64u << 20;      // a 1 MB block template is far below this
+constexpr int kSliceMs = 100;               // how often a stop flag is checked
+constexpr size_t kMaxResponse = 64u << 20;  // a 1 MB block template is far below this
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -51,7 +51,8 @@ std::string lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -139,7 +140,8 @@ core::Result<bool> dechunk(std::string_view in, std::string& out) {
 
 core::Result<HttpUrl> parse_http_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) return core::fail("node url must start with http://");
+  if (url.substr(0, kScheme.size()) != kScheme)
+    return core::fail("node url must start with http://");
   url.remove_prefix(kScheme.size());
   HttpUrl out;
   const size_t slash = url.find('/');
@@ -183,7 +185,8 @@ std::string basic_auth(std::string_view user, std::string_view password) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     const uint32_t v = uint32_t{static_cast<uint8_t>(in[i])} << 16 |
-                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 | static_cast<uint8_t>(in[i + 2]);
+                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 |
+                       static_cast<uint8_t>(in[i + 2]);
     for (int k = 18; k >= 0; k -= 6) out += kAlphabet[(v >> k) & 63];
   }
   if (i < in.size()) {
@@ -197,7 +200,9 @@ std::string basic_auth(std::string_view user, std::string_view password) {
   return out;
 }
 
-HttpClient::~HttpClient() { close(); }
+HttpClient::~HttpClient() {
+  close();
+}
 
 void HttpClient::close() {
   if (fd_ >= 0) ::close(fd_);

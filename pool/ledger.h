@@ -16,8 +16,8 @@ struct sqlite3;
 namespace btr::pool {
 
 struct ShareEvent {
-  std::string address;  // payout address from the username
-  std::string worker;   // full username as authorized
+  std::string address;           // payout address from the username
+  std::string worker;            // full username as authorized
   double target_difficulty = 0;  // difficulty the share was judged against
   double share_difficulty = 0;   // diff1 / hash (0 when it was never hashed)
   bool accepted = false;
@@ -33,8 +33,8 @@ struct BlockEvent {
   std::string address;
   std::string worker;
   double share_difficulty = 0;
-  bool accepted = false;       // submitblock returned null or "duplicate"
-  std::string submit_result;   // "accepted" or the node's reason / transport error
+  bool accepted = false;      // submitblock returned null or "duplicate"
+  std::string submit_result;  // "accepted" or the node's reason / transport error
   int64_t unix_time = 0;
 };
 

@@ -68,7 +68,8 @@ PoolConfig build_config(const CliValues& v) {
   if (!v.zmq.empty()) cfg.zmq_hashblock = v.zmq;
   if (!v.bind.empty()) cfg.bind = v.bind;
   if (v.stratum_port) {
-    if (*v.stratum_port < 0 || *v.stratum_port > 65535) throw std::runtime_error("bad --stratum-port");
+    if (*v.stratum_port < 0 || *v.stratum_port > 65535)
+      throw std::runtime_error("bad --stratum-port");
     cfg.ports.front().port = static_cast<uint16_t>(*v.stratum_port);
   }
   if (v.api_port) cfg.api_port = *v.api_port;

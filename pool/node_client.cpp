@@ -48,9 +48,8 @@ NodeClient::~NodeClient() {
 }
 
 void NodeClient::start() {
-  uv_async_init(loop_, &async_, [](uv_async_t* h) {
-    static_cast<NodeClient*>(h->data)->drain_events();
-  });
+  uv_async_init(loop_, &async_,
+                [](uv_async_t* h) { static_cast<NodeClient*>(h->data)->drain_events(); });
   async_.data = this;
   async_open_ = true;
   rpc_ = std::thread([this] { rpc_thread(); });
@@ -181,9 +180,11 @@ bool NodeClient::process_submissions(RpcClient& rpc) {
         submissions_.pop_front();
         wake_ = true;  // the tip (probably) moved: fetch a template at once
       }
-      post(Event{Event::kSubmit, {}, true, {}, SubmitOutcome{s.tag, s.hash, accepted, std::move(result)}});
+      post(Event{
+          Event::kSubmit, {}, true, {}, SubmitOutcome{s.tag, s.hash, accepted, std::move(result)}});
     };
-    const bool expired = monotonic_ms() - s.queued_ms > static_cast<int64_t>(opt_.submit_give_up_s * 1000);
+    const bool expired =
+        monotonic_ms() - s.queued_ms > static_cast<int64_t>(opt_.submit_give_up_s * 1000);
     // Never submit on top of a tip that is no longer the node's best: after a
     // restart or an outage the node may have moved on.
     auto best = rpc.call("getbestblockhash", json::array(), opt_.call_timeout_ms, &stop_);

@@ -111,7 +111,7 @@ class NodeClient {
   bool wake_ = false;
   bool reachable_ = false;
   bool reported_state_ = false;
-  std::string tip_;          // previousblockhash of the newest template
+  std::string tip_;  // previousblockhash of the newest template
   std::string longpollid_;
   int64_t last_template_ms_ = 0;
   std::thread rpc_;

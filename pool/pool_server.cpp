@@ -55,7 +55,9 @@ struct WriteReq {
   std::shared_ptr<const std::string> data;
 };
 
-void on_written(uv_write_t* req, int) { delete static_cast<WriteReq*>(req->data); }
+void on_written(uv_write_t* req, int) {
+  delete static_cast<WriteReq*>(req->data);
+}
 
 std::string peer_ip(uv_tcp_t* tcp) {
   sockaddr_storage ss{};
@@ -187,7 +189,8 @@ core::Status PoolServer::listen_all() {
       l->tcp.data = l.get();
       const unsigned flags = v6 ? UV_TCP_IPV6ONLY : 0;
       int err = uv_tcp_bind(&l->tcp, reinterpret_cast<const sockaddr*>(&addr), flags);
-      if (err == 0) err = uv_listen(reinterpret_cast<uv_stream_t*>(&l->tcp), 4096, ServerCallbacks::accept);
+      if (err == 0)
+        err = uv_listen(reinterpret_cast<uv_stream_t*>(&l->tcp), 4096, ServerCallbacks::accept);
       if (err != 0) {
         uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp), nullptr);
         listeners_.push_back(std::move(l));  // freed after the loop closed it
@@ -197,9 +200,9 @@ core::Status PoolServer::listen_all() {
       sockaddr_storage got{};
       int len = sizeof got;
       uv_tcp_getsockname(&l->tcp, reinterpret_cast<sockaddr*>(&got), &len);
-      l->bound_port = ntohs(got.ss_family == AF_INET6
-                                ? reinterpret_cast<sockaddr_in6*>(&got)->sin6_port
-                                : reinterpret_cast<sockaddr_in*>(&got)->sin_port);
+      l->bound_port =
+          ntohs(got.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&got)->sin6_port
+                                          : reinterpret_cast<sockaddr_in*>(&got)->sin_port);
       // Port 0 on several addresses: reuse the first ephemeral port for the rest.
       if (port == 0) port = l->bound_port;
       pool_log("stratum listening on %s port %u (difficulty %g, floor %g)", host.c_str(),
@@ -373,7 +376,8 @@ void PoolServer::on_sweep() {
   if (now - last_flush_ms_ >= 5000) {
     last_flush_ms_ = now;
     ip_guard_.sweep(now);
-    if (auto st = ledger_->flush(); !st.ok()) pool_log("ledger flush failed: %s", st.error().c_str());
+    if (auto st = ledger_->flush(); !st.ok())
+      pool_log("ledger flush failed: %s", st.error().c_str());
   }
 }
 
@@ -418,12 +422,13 @@ void PoolServer::on_template(nlohmann::json tmpl) {
   const int64_t t1 = monotonic_ms();
   broadcast_jobs(up.new_tip);
   if (up.new_tip) {
-    pool_log("new block template: height %u, %zu transactions, prev %s (parsed in %lld ms, "
-             "jobs sent to %zu connections in %lld ms)",
-             height, work_.current_template()->transactions.size(),
-             work_.current_template()->prev_block.to_display_hex().c_str(),
-             static_cast<long long>(t1 - t0), connections_.size(),
-             static_cast<long long>(monotonic_ms() - t1));
+    pool_log(
+        "new block template: height %u, %zu transactions, prev %s (parsed in %lld ms, "
+        "jobs sent to %zu connections in %lld ms)",
+        height, work_.current_template()->transactions.size(),
+        work_.current_template()->prev_block.to_display_hex().c_str(),
+        static_cast<long long>(t1 - t0), connections_.size(),
+        static_cast<long long>(monotonic_ms() - t1));
   }
 }
 

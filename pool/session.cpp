@@ -19,9 +19,13 @@ namespace {
 constexpr int kMaxBadLines = 20;  // unparsable lines before a connection is dropped
 constexpr const char* kPoolVersion = "btr-pool/0.1.0";
 
-bool has_id(const stratum::MessageId& id) { return !std::holds_alternative<std::monostate>(id); }
+bool has_id(const stratum::MessageId& id) {
+  return !std::holds_alternative<std::monostate>(id);
+}
 
-int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t unix_now() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 }  // namespace
 

@@ -71,7 +71,7 @@ class WorkManager {
   bool current_is_new_tip_ = true;
   uint64_t serial_ = 0;
   uint64_t next_job_id_ = 1;
-  std::unordered_map<std::string, JobLines> by_payout_;  // current template only
+  std::unordered_map<std::string, JobLines> by_payout_;       // current template only
   std::deque<std::vector<std::string>> job_ids_by_template_;  // same tip, oldest first
   JobStore jobs_{1};
 };

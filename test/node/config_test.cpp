@@ -75,3 +75,14 @@ TEST_CASE("attackprob: the white paper's table (section 11)") {
   CHECK(btr::tools::attacker_success_probability(0.5, 3) == 1.0);
   CHECK(btr::tools::attacker_success_probability(0.0, 3) == 0.0);
 }
+
+TEST_CASE("config: boolean options work as bare flags and with values") {
+  auto a = parse({"--txindex", "--printtoconsole=0", "-listen=0", "--datadir=/nonexistent-btr"});
+  REQUIRE(a.config.has_value());
+  CHECK(a.config->txindex);
+  CHECK_FALSE(a.config->printtoconsole);
+  CHECK_FALSE(a.config->listen);
+  auto b = parse({"--txindex=0", "--datadir=/nonexistent-btr"});
+  REQUIRE(b.config.has_value());
+  CHECK_FALSE(b.config->txindex);
+}

@@ -13,7 +13,8 @@ int64_t query_int(const std::string& path, const char* sql) {
   sqlite3_open(path.c_str(), &db);
   sqlite3_stmt* st = nullptr;
   int64_t v = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
     v = sqlite3_column_int64(st, 0);
   }
   sqlite3_finalize(st);
@@ -25,7 +26,8 @@ std::string query_text(const std::string& path, const char* sql) {
   sqlite3_open(path.c_str(), &db);
   sqlite3_stmt* st = nullptr;
   std::string v;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
     v = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
   }
   sqlite3_finalize(st);

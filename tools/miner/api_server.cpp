@@ -30,9 +30,10 @@ struct ApiServer::Client {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp));
     const bool get = request.starts_with("GET ");
     const std::string json = get ? (*body)() : std::string(R"({"error":"use GET"})");
-    response = std::string(get ? "HTTP/1.1 200 OK" : "HTTP/1.1 405 Method Not Allowed") +
-               "\r\nContent-Type: application/json\r\nContent-Length: " +
-               std::to_string(json.size()) + "\r\nConnection: close\r\n\r\n" + json;
+    response =
+        std::string(get ? "HTTP/1.1 200 OK" : "HTTP/1.1 405 Method Not Allowed") +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) +
+        "\r\nConnection: close\r\n\r\n" + json;
     uv_buf_t buf = uv_buf_init(response.data(), static_cast<unsigned>(response.size()));
     write.data = this;
     if (uv_write(&write, reinterpret_cast<uv_stream_t*>(&tcp), &buf, 1,
@@ -52,7 +53,8 @@ core::Result<uint16_t> ApiServer::listen(const std::string& address, uint16_t po
   server_.data = this;
   listening_ = true;
   int rc = uv_tcp_bind(&server_, reinterpret_cast<const sockaddr*>(&addr), 0);
-  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&server_), 16, &ApiServer::on_connection);
+  if (rc == 0)
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&server_), 16, &ApiServer::on_connection);
   if (rc != 0) return core::fail(std::string("--api-port: ") + uv_strerror(rc));
   sockaddr_storage bound{};
   int len = sizeof bound;
@@ -79,8 +81,8 @@ void ApiServer::on_connection(uv_stream_t* server, int status) {
     client->close();
     return;
   }
-  uv_timer_start(&client->timer, [](uv_timer_t* t) { static_cast<Client*>(t->data)->close(); },
-                 5000, 0);
+  uv_timer_start(
+      &client->timer, [](uv_timer_t* t) { static_cast<Client*>(t->data)->close(); }, 5000, 0);
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&client->tcp),
       [](uv_handle_t* h, size_t, uv_buf_t* buf) {

@@ -8,11 +8,11 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
-#include <memory>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace btr::tools::miner {
@@ -130,10 +130,12 @@ core::Result<RpcEndpoint> parse_rpc_url(std::string_view url) {
   const size_t colon = url.rfind(':');
   if (colon == std::string_view::npos) return core::fail("RPC URL needs HOST:PORT");
   ep.host = std::string(url.substr(0, colon));
-  if (ep.host.starts_with('[') && ep.host.ends_with(']')) ep.host = ep.host.substr(1, ep.host.size() - 2);
+  if (ep.host.starts_with('[') && ep.host.ends_with(']'))
+    ep.host = ep.host.substr(1, ep.host.size() - 2);
   unsigned port = 0;
   const std::string_view port_text = url.substr(colon + 1);
-  const auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [ptr, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ep.host.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() ||
       port == 0 || port > 65535) {
     return core::fail("bad RPC URL");
@@ -149,7 +151,8 @@ std::string base64_encode(std::string_view in) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     const uint32_t v = uint32_t{static_cast<uint8_t>(in[i])} << 16 |
-                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 | static_cast<uint8_t>(in[i + 2]);
+                       uint32_t{static_cast<uint8_t>(in[i + 1])} << 8 |
+                       static_cast<uint8_t>(in[i + 2]);
     out += kTable[v >> 18];
     out += kTable[(v >> 12) & 63];
     out += kTable[(v >> 6) & 63];
@@ -183,18 +186,23 @@ core::Result<std::string> read_cookie_file(const std::string& path) {
 core::Result<nlohmann::json> JsonRpcClient::call(const std::string& method,
                                                  const nlohmann::json& params, double timeout_s,
                                                  const std::atomic<bool>* stop) const {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
-  const std::string body =
-      nlohmann::json{{"jsonrpc", "1.0"}, {"id", "btr-miner"}, {"method", method}, {"params", params}}
-          .dump();
+  const auto deadline =
+      Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+  const std::string body = nlohmann::json{
+      {"jsonrpc", "1.0"},
+      {"id", "btr-miner"},
+      {"method", method},
+      {"params", params}}.dump();
   std::ostringstream request;
   request << "POST " << endpoint_.path << " HTTP/1.1\r\nHost: " << endpoint_.host << ":"
           << endpoint_.port << "\r\nContent-Type: application/json\r\nConnection: close\r\n";
-  if (!endpoint_.authorization.empty()) request << "Authorization: " << endpoint_.authorization << "\r\n";
+  if (!endpoint_.authorization.empty())
+    request << "Authorization: " << endpoint_.authorization << "\r\n";
   request << "Content-Length: " << body.size() << "\r\n\r\n" << body;
   Socket sock;
   if (auto ok = connect_to(sock, endpoint_, deadline, stop); !ok) return core::fail(ok.error());
-  if (auto ok = send_all(sock.fd_, request.str(), deadline, stop); !ok) return core::fail(ok.error());
+  if (auto ok = send_all(sock.fd_, request.str(), deadline, stop); !ok)
+    return core::fail(ok.error());
   auto response = read_response(sock.fd_, deadline, stop);
   if (!response) return core::fail(response.error());
   const size_t header_end = response->find("\r\n\r\n");
@@ -202,7 +210,8 @@ core::Result<nlohmann::json> JsonRpcClient::call(const std::string& method,
     return core::fail("not an HTTP response");
   }
   const int status = std::atoi(response->c_str() + 9);
-  if (status == 401 || status == 403) return core::fail("RPC authorization refused (HTTP " + std::to_string(status) + ")");
+  if (status == 401 || status == 403)
+    return core::fail("RPC authorization refused (HTTP " + std::to_string(status) + ")");
   auto reply = nlohmann::json::parse(response->substr(header_end + 4), nullptr, false);
   if (reply.is_discarded() || !reply.is_object()) {
     return core::fail("HTTP " + std::to_string(status) + " without a JSON-RPC reply");

@@ -69,8 +69,8 @@ void LineConnection::on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* re
   self->tcp_open_ = true;
   ++self->open_handles_;
   self->connect_req_.data = self;
-  const int rc = uv_tcp_connect(&self->connect_req_, &self->tcp_, res->ai_addr,
-                                &LineConnection::on_connect);
+  const int rc =
+      uv_tcp_connect(&self->connect_req_, &self->tcp_, res->ai_addr, &LineConnection::on_connect);
   if (rc < 0) self->fail(uv_reason("connect", rc));
 }
 
@@ -107,7 +107,8 @@ void LineConnection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*
     return;
   }
   self->arm_timer(self->timeouts_.silence_s);
-  const core::Status fed = self->framer_.feed(std::string_view(buf->base, static_cast<size_t>(nread)));
+  const core::Status fed =
+      self->framer_.feed(std::string_view(buf->base, static_cast<size_t>(nread)));
   // Lines complete before an overflow are still delivered, then the peer is dropped.
   while (!self->closing_) {
     std::optional<std::string> line = self->framer_.next_line();

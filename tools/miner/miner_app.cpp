@@ -27,8 +27,9 @@ std::shared_ptr<MinerJob> benchmark_job(size_t extranonce2_size) {
   auto job = std::make_shared<MinerJob>();
   job->notify.job_id = "benchmark";
   job->notify.prev_block = core::sha256d(std::vector<uint8_t>{'b', 't', 'r'});
-  job->notify.coinb1 = core::from_hex("01000000010000000000000000000000000000000000000000000000000000"
-                                      "000000000000ffffffff0c03010000")
+  job->notify.coinb1 = core::from_hex(
+                           "01000000010000000000000000000000000000000000000000000000000000"
+                           "000000000000ffffffff0c03010000")
                            .value();
   job->notify.coinb2 = core::from_hex("ffffffff0100e1f5050000000001510000000000").value();
   job->notify.version = 0x20000000;
@@ -46,7 +47,9 @@ std::shared_ptr<MinerJob> benchmark_job(size_t extranonce2_size) {
 
 }  // namespace
 
-MinerApp::MinerApp(MinerConfig config) : config_(std::move(config)) { uv_loop_init(&loop_); }
+MinerApp::MinerApp(MinerConfig config) : config_(std::move(config)) {
+  uv_loop_init(&loop_);
+}
 
 MinerApp::~MinerApp() {
   // Members go in reverse order of dependence: clients, devices, then the rest.
@@ -90,7 +93,8 @@ core::Status MinerApp::set_up() {
   for (const auto& device : setup->devices) names.push_back(device->name());
   stats_ = std::make_unique<MiningStats>(names);
   queue_ = std::make_unique<ShareQueue>(&loop_, [this](FoundShare s) { deliver(std::move(s)); });
-  work_ = std::make_unique<WorkManager>(names.size(), [this](FoundShare s) { queue_->push(std::move(s)); });
+  work_ = std::make_unique<WorkManager>(names.size(),
+                                        [this](FoundShare s) { queue_->push(std::move(s)); });
   runner_ = std::make_unique<DeviceRunner>(std::move(setup->devices), *work_, *stats_);
   for (const std::string& name : names) log("device " + name + " ready");
   if (config_.api_port != 0) {
@@ -125,7 +129,8 @@ void MinerApp::start_mode() {
     events.on_block = [this](const FoundShare& share, bool accepted, const std::string& reason) {
       if (accepted) stats_->block_found();
       if (!accepted) stats_->share_rejected(reason, false, 0);
-      log(std::string(accepted ? "block accepted by the node: " : "block REJECTED (" + reason + "): ") +
+      log(std::string(accepted ? "block accepted by the node: "
+                               : "block REJECTED (" + reason + "): ") +
               share.hash.to_display_hex() + " height " + std::to_string(share.job->solo_height),
           "block");
     };
@@ -141,14 +146,15 @@ void MinerApp::start_mode() {
       stats_->share_accepted(outcome.latency_ms);
     } else {
       stats_->share_rejected(outcome.reason, outcome.stale, outcome.latency_ms);
-      log("share rejected (" + std::to_string(outcome.code) + " " + outcome.reason +
-          ") job " + share.job->notify.job_id);
+      log("share rejected (" + std::to_string(outcome.code) + " " + outcome.reason + ") job " +
+          share.job->notify.job_id);
     }
   };
   events.on_log = [this](const std::string& text) { log(text); };
   events.on_pool_state = [this](const std::string& url, bool up) { stats_->set_pool(url, up); };
   events.on_difficulty = [this](double d) { stats_->set_difficulty(d); };
-  pool_ = std::make_unique<PoolClient>(&loop_, PoolClientOptions::from_config(config_), std::move(events));
+  pool_ = std::make_unique<PoolClient>(&loop_, PoolClientOptions::from_config(config_),
+                                       std::move(events));
   pool_->start();
 }
 
@@ -183,7 +189,8 @@ void MinerApp::on_tick() {
       log(stats_->status_line());
     }
   }
-  if (config_.benchmark && config_.benchmark_seconds > 0 && uptime_s() >= config_.benchmark_seconds) {
+  if (config_.benchmark && config_.benchmark_seconds > 0 &&
+      uptime_s() >= config_.benchmark_seconds) {
     shutdown("benchmark finished");
   }
 }
@@ -215,13 +222,17 @@ int MinerApp::run() {
   }
   uv_timer_init(&loop_, &tick_);
   tick_.data = this;
-  uv_timer_start(&tick_, [](uv_timer_t* t) { static_cast<MinerApp*>(t->data)->on_tick(); }, 1000, 1000);
+  uv_timer_start(
+      &tick_, [](uv_timer_t* t) { static_cast<MinerApp*>(t->data)->on_tick(); }, 1000, 1000);
   for (uv_signal_t* sig : {&sigint_, &sigterm_}) {
     uv_signal_init(&loop_, sig);
     sig->data = this;
-    uv_signal_start(sig, [](uv_signal_t* s, int signum) {
-      static_cast<MinerApp*>(s->data)->shutdown(signum == SIGINT ? "Ctrl-C" : "SIGTERM");
-    }, sig == &sigint_ ? SIGINT : SIGTERM);
+    uv_signal_start(
+        sig,
+        [](uv_signal_t* s, int signum) {
+          static_cast<MinerApp*>(s->data)->shutdown(signum == SIGINT ? "Ctrl-C" : "SIGTERM");
+        },
+        sig == &sigint_ ? SIGINT : SIGTERM);
   }
   stats_->sample(0);
   runner_->start();

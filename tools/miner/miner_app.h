@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <uv.h>
+#include <nlohmann/json.hpp>
 
 #include "tools/miner/api_server.h"
 #include "tools/miner/miner_config.h"

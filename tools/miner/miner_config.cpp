@@ -169,8 +169,7 @@ std::optional<int> parse_command_line(int argc, char** argv, MinerConfig& config
   app.add_option("--cpu-backend", config.cpu_backend, "portable, avx2, avx512, shani ...");
   app.add_option("--intensity", config.gpu_intensity, "per GPU: log2 nonces per batch")
       ->delimiter(',');
-  app.add_option("--work-size", config.gpu_work_size, "per GPU: work-group size")
-      ->delimiter(',');
+  app.add_option("--work-size", config.gpu_work_size, "per GPU: work-group size")->delimiter(',');
   app.add_flag("--list-devices", config.list_devices, "list devices and their self-tests");
   app.add_flag("--benchmark", config.benchmark, "hash without a pool and report the rate");
   app.add_option("--benchmark-seconds", config.benchmark_seconds, "stop the benchmark after N s");

@@ -41,9 +41,9 @@ struct MinerConfig {
   std::optional<double> suggest_difficulty;
   bool extranonce_subscribe = false;
   bool version_rolling = true;
-  double pool_silence_s = 90;     // connected but silent this long: the pool counts as down
-  double retry_primary_s = 30;    // how often a backup pool checks whether the first is back
-  double reconnect_delay_s = 2;   // wait after a failure before the next pool is tried
+  double pool_silence_s = 90;    // connected but silent this long: the pool counts as down
+  double retry_primary_s = 30;   // how often a backup pool checks whether the first is back
+  double reconnect_delay_s = 2;  // wait after a failure before the next pool is tried
   // Solo mode.
   bool solo = false;
   std::string rpc_url;
@@ -53,9 +53,9 @@ struct MinerConfig {
   std::string address;     // where the coinbase pays
   std::string network = "main";
   // Devices.
-  std::vector<DeviceSpec> devices;  // empty: every device that passes its self-test
-  unsigned threads = 0;             // CPU threads, 0 = one per core
-  std::string cpu_backend;          // empty = the fastest that passes its self-test
+  std::vector<DeviceSpec> devices;      // empty: every device that passes its self-test
+  unsigned threads = 0;                 // CPU threads, 0 = one per core
+  std::string cpu_backend;              // empty = the fastest that passes its self-test
   std::vector<unsigned> gpu_intensity;  // log2 of nonces per GPU batch, per GPU in order
   std::vector<unsigned> gpu_work_size;  // work-group size per GPU in order
   bool list_devices = false;

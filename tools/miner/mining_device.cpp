@@ -79,13 +79,15 @@ core::Status gpu_self_test(kernels::ScanBackend& backend) {
 
 uint64_t gpu_unit_nonces(const kernels::ScanBackend& backend, const MinerConfig& config,
                          size_t gpu_ordinal) {
-  if (gpu_ordinal < config.gpu_intensity.size()) return uint64_t{1} << config.gpu_intensity[gpu_ordinal];
+  if (gpu_ordinal < config.gpu_intensity.size())
+    return uint64_t{1} << config.gpu_intensity[gpu_ordinal];
   // About 64 driver batches (each a few launches of ~4 ms): roughly a second.
   return std::clamp<uint64_t>(backend.batch_size() * 64, 1 << 20, kernels::kNonceSpace);
 }
 
 // Opens one GPU; nullptr result with a reason when it is missing or broken.
-core::Result<std::unique_ptr<MiningDevice>> open_gpu(const DeviceSpec& spec, const MinerConfig& config,
+core::Result<std::unique_ptr<MiningDevice>> open_gpu(const DeviceSpec& spec,
+                                                     const MinerConfig& config,
                                                      size_t gpu_ordinal) {
   std::unique_ptr<kernels::ScanBackend> backend;
   if (spec.kind == DeviceKind::kOpenCl) {
@@ -138,7 +140,8 @@ std::vector<DeviceSpec> all_gpus() {
   return gpus;
 }
 
-core::Result<std::unique_ptr<MiningDevice>> open_cpu(const MinerConfig& config, DeviceSetup& setup) {
+core::Result<std::unique_ptr<MiningDevice>> open_cpu(const MinerConfig& config,
+                                                     DeviceSetup& setup) {
   kernels::cpu::SelectOptions select;
   select.override_name = config.cpu_backend;
   auto selection = kernels::cpu::select_backend(select);

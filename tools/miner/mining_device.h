@@ -61,7 +61,9 @@ class CpuDevice final : public MiningDevice {
  public:
   CpuDevice(std::string backend_name, const kernels::BackendFactory& factory, unsigned threads,
             double mhs_per_thread);
-  std::string name() const override { return "cpu(" + backend_ + "x" + std::to_string(threads_) + ")"; }
+  std::string name() const override {
+    return "cpu(" + backend_ + "x" + std::to_string(threads_) + ")";
+  }
   uint64_t unit_nonces() const override { return unit_nonces_; }
   uint64_t scan(const kernels::ScanJob& job, const kernels::ScanOptions& options) override;
   void cancel() override { scanner_.cancel(); }

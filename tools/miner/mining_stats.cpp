@@ -174,9 +174,8 @@ std::string MiningStats::summary(double uptime_s) const {
   for (const auto& meter : meters_) hashes += static_cast<double>(meter->total());
   const ShareCounts c = counts();
   out << "summary: " << static_cast<uint64_t>(uptime_s) << " s, "
-      << format_rate(uptime_s > 0 ? hashes / uptime_s : 0) << " average, accepted "
-      << c.accepted << ", rejected " << c.rejected << ", stale " << c.stale << ", blocks "
-      << c.blocks;
+      << format_rate(uptime_s > 0 ? hashes / uptime_s : 0) << " average, accepted " << c.accepted
+      << ", rejected " << c.rejected << ", stale " << c.stale << ", blocks " << c.blocks;
   if (c.hardware_errors) out << ", hardware errors " << c.hardware_errors;
   return out.str();
 }

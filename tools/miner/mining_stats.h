@@ -39,7 +39,7 @@ class HashMeter {
 struct ShareCounts {
   uint64_t accepted = 0;
   uint64_t rejected = 0;
-  uint64_t stale = 0;  // rejected by the pool as stale, or found but not sent (job replaced)
+  uint64_t stale = 0;      // rejected by the pool as stale, or found but not sent (job replaced)
   uint64_t discarded = 0;  // device hits on work already replaced (never shares to send)
   uint64_t hardware_errors = 0;
   uint64_t blocks = 0;

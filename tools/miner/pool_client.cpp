@@ -291,9 +291,9 @@ void PoolClient::handle_response(const stratum::MessageId& id, const stratum::Re
       break;  // any answer (or none) is fine
     case Request::kSubmit: {
       ShareOutcome outcome;
-      outcome.latency_ms = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - pending.sent)
-                               .count();
+      outcome.latency_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - pending.sent)
+              .count();
       outcome.accepted = ok;
       if (!ok) {
         const stratum::ErrorInfo error =
@@ -347,7 +347,8 @@ void PoolClient::handle_reconnect(const stratum::Reconnect& reconnect) {
     next.port = *reconnect.port;
   }
   const double wait = reconnect.wait_s ? static_cast<double>(*reconnect.wait_s) : 0;
-  log("client.reconnect: " + next.to_string() + " in " + std::to_string(reconnect.wait_s.value_or(0)) + " s");
+  log("client.reconnect: " + next.to_string() + " in " +
+      std::to_string(reconnect.wait_s.value_or(0)) + " s");
   session_lost("client.reconnect", false);
   target_ = next;
   schedule_connect(wait);

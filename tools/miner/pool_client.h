@@ -53,8 +53,8 @@ struct PoolClientOptions {
 
 struct ShareOutcome {
   bool accepted = false;
-  bool stale = false;   // code 21 or a "stale" reason
-  std::string reason;   // pool's message, "" when accepted
+  bool stale = false;  // code 21 or a "stale" reason
+  std::string reason;  // pool's message, "" when accepted
   int code = 0;
   double latency_ms = 0;
 };
@@ -89,8 +89,15 @@ class PoolClient final : private LineConnection::Handler {
   double difficulty() const { return difficulty_; }
 
  private:
-  enum class Request { kConfigure, kSubscribe, kSubscribeBare, kAuthorize, kSuggest,
-                       kExtranonceSubscribe, kSubmit };
+  enum class Request {
+    kConfigure,
+    kSubscribe,
+    kSubscribeBare,
+    kAuthorize,
+    kSuggest,
+    kExtranonceSubscribe,
+    kSubmit
+  };
   struct Pending {
     Request kind;
     std::optional<FoundShare> share;

@@ -73,7 +73,8 @@ CoinbaseParts build_coinbase(int64_t height, int64_t value,
   const size_t at = script_start + extranonce_at_in_script;
   CoinbaseParts parts;
   parts.coinb1.assign(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
-  parts.coinb2.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at + kSoloExtranonceSize), bytes.end());
+  parts.coinb2.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at + kSoloExtranonceSize),
+                      bytes.end());
   return parts;
 }
 
@@ -86,13 +87,16 @@ core::Result<std::shared_ptr<MinerJob>> job_from_template(const nlohmann::json& 
     const int64_t value = tpl.at("coinbasevalue").get<int64_t>();
     auto prev = core::Hash256::from_display_hex(tpl.at("previousblockhash").get<std::string>());
     auto bits = stratum::parse_hex8(tpl.at("bits").get<std::string>());
-    if (!prev || !bits || height <= 0 || value < 0) return core::fail("getblocktemplate: bad fields");
-    const CoinbaseParts coinbase = build_coinbase(height, value, options.payout_script, options.coinbase_tag);
+    if (!prev || !bits || height <= 0 || value < 0)
+      return core::fail("getblocktemplate: bad fields");
+    const CoinbaseParts coinbase =
+        build_coinbase(height, value, options.payout_script, options.coinbase_tag);
     std::vector<core::Hash256> txids;
     for (const auto& tx : tpl.value("transactions", nlohmann::json::array())) {
       auto data = core::from_hex(tx.at("data").get<std::string>());
       if (!data) return core::fail("getblocktemplate: bad transaction data");
-      const std::string id = tx.contains("txid") ? tx["txid"].get<std::string>() : tx.at("hash").get<std::string>();
+      const std::string id =
+          tx.contains("txid") ? tx["txid"].get<std::string>() : tx.at("hash").get<std::string>();
       auto txid = core::Hash256::from_display_hex(id);
       if (!txid) return core::fail("getblocktemplate: bad txid");
       txids.push_back(*txid);
@@ -132,9 +136,14 @@ std::vector<uint8_t> assemble_block(const FoundShare& share) {
 }
 
 SoloClient::SoloClient(SoloOptions options, WorkManager& work, Events events)
-    : options_(std::move(options)), work_(work), events_(std::move(events)), rpc_(options_.endpoint) {}
+    : options_(std::move(options)),
+      work_(work),
+      events_(std::move(events)),
+      rpc_(options_.endpoint) {}
 
-SoloClient::~SoloClient() { stop(); }
+SoloClient::~SoloClient() {
+  stop();
+}
 
 void SoloClient::log(const std::string& text) const {
   if (events_.on_log) events_.on_log(text);

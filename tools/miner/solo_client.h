@@ -47,8 +47,8 @@ struct CoinbaseParts {
   std::vector<uint8_t> coinb1;
   std::vector<uint8_t> coinb2;
 };
-CoinbaseParts build_coinbase(int64_t height, int64_t value, const std::vector<uint8_t>& payout_script,
-                             const std::string& tag);
+CoinbaseParts build_coinbase(int64_t height, int64_t value,
+                             const std::vector<uint8_t>& payout_script, const std::string& tag);
 
 // getblocktemplate's result -> a job (share target = block target).
 core::Result<std::shared_ptr<MinerJob>> job_from_template(const nlohmann::json& tpl,

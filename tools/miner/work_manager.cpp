@@ -73,8 +73,7 @@ bool WorkManager::is_stale(uint64_t publication) const {
   return publication < stale_before_.load();
 }
 
-std::pair<uint64_t, uint64_t> WorkManager::version_slice(size_t device,
-                                                         const MinerJob& job) const {
+std::pair<uint64_t, uint64_t> WorkManager::version_slice(size_t device, const MinerJob& job) const {
   const uint64_t space = job.version_mask != 0 ? kernels::version_space(job.version_mask) : 1;
   const uint64_t n = devices_.size();
   if (space < n) return {0, space};  // too few versions to share: extranonce2 still differs

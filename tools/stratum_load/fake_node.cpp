@@ -43,8 +43,8 @@ LoadFakeNode::LoadFakeNode(uint16_t port, uint32_t bits, int transactions) : bit
     std::vector<uint8_t> tx = {1, 0, 0, 0, 1};
     const core::Hash256 prev = random_hash(rng);
     tx.insert(tx.end(), prev.bytes.begin(), prev.bytes.end());
-    static constexpr uint8_t kTail[] = {0, 0, 0, 0, 0,    0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27,
-                                        0, 0, 0, 0, 0, 0, 1,    0x51, 0,    0,    0,    0};
+    static constexpr uint8_t kTail[] = {0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27,
+                                        0, 0, 0, 0, 0, 0,    1,    0x51, 0,    0, 0,    0};
     tx.insert(tx.end(), std::begin(kTail), std::end(kTail));
     const std::string id = core::sha256d(tx).to_display_hex();
     txs.push_back({{"data", core::to_hex(tx)}, {"txid", id}, {"hash", id}, {"fee", 100}});
@@ -118,7 +118,8 @@ std::string LoadFakeNode::template_json() {
 
 std::string LoadFakeNode::handle(const std::string& body) {
   const json req = json::parse(body, nullptr, false);
-  if (!req.is_object()) return R"({"result":null,"error":{"code":-32700,"message":"parse"},"id":null})";
+  if (!req.is_object())
+    return R"({"result":null,"error":{"code":-32700,"message":"parse"},"id":null})";
   const std::string id = req.contains("id") ? req["id"].dump() : "null";
   const std::string method = req.value("method", "");
   std::string result;
@@ -141,7 +142,8 @@ std::string LoadFakeNode::handle(const std::string& body) {
     ++submitted_;
     result = "\"high-hash\"";  // the load run measures the pool, not the chain
   } else {
-    return R"({"result":null,"error":{"code":-32601,"message":"Method not found"},"id":)" + id + "}";
+    return R"({"result":null,"error":{"code":-32601,"message":"Method not found"},"id":)" + id +
+           "}";
   }
   return "{\"result\":" + result + ",\"error\":null,\"id\":" + id + "}";
 }
@@ -183,8 +185,9 @@ void LoadFakeNode::serve(int fd) {
     const std::string body = buf.substr(end + 4, length);
     buf.erase(0, end + 4 + length);
     const std::string reply = handle(body);
-    const std::string resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                             std::to_string(reply.size()) + "\r\n\r\n" + reply;
+    const std::string resp =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(reply.size()) + "\r\n\r\n" + reply;
     size_t sent = 0;
     while (sent < resp.size()) {
       const ssize_t n = ::send(fd, resp.data() + sent, resp.size() - sent, MSG_NOSIGNAL);

@@ -145,8 +145,8 @@ struct LoadCallbacks {
     c.pending[id] = now_us();
     ++w->run->stats_.valid_sent;
     ++w->run->stats_.sent;
-    w->run->send(c, submit_text(w->run->opt_.username, id, w->job.job_id, w->en2, w->job.ntime,
-                                *w->nonce));
+    w->run->send(
+        c, submit_text(w->run->opt_.username, id, w->job.job_id, w->en2, w->job.ntime, *w->nonce));
   }
 };
 
@@ -159,7 +159,8 @@ void LoadRun::start() {
   start_us_ = last_tick_us_ = now_us();
   uv_timer_init(loop_, &tick_);
   tick_.data = this;
-  uv_timer_start(&tick_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->on_tick(); }, 5, 5);
+  uv_timer_start(
+      &tick_, [](uv_timer_t* t) { static_cast<LoadRun*>(t->data)->on_tick(); }, 5, 5);
 }
 
 void LoadRun::open_some() {
@@ -234,7 +235,8 @@ void LoadRun::send(Conn& c, std::string text) {
   w->data = std::move(text);
   w->req.data = w;
   uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c.tcp), &b, 1, LoadCallbacks::written) != 0) {
+  if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c.tcp), &b, 1, LoadCallbacks::written) !=
+      0) {
     delete w;
   }
 }

@@ -140,28 +140,31 @@ int main(int argc, char** argv) {
   };
   const double user = secs(after.ru_utime) - secs(before.ru_utime);
   const double sys = secs(after.ru_stime) - secs(before.ru_stime);
-  std::printf("connections: requested %d, connected %llu, got work %llu, closed by pool %llu, "
-              "failed %llu\n",
-              opt.connections, static_cast<unsigned long long>(s.connected),
-              static_cast<unsigned long long>(s.ready), static_cast<unsigned long long>(s.closed),
-              static_cast<unsigned long long>(s.connect_failed));
-  std::printf("shares: sent %llu (valid searched %llu), answered %llu (%.0f/s), accepted %llu, "
-              "rejected %llu",
-              static_cast<unsigned long long>(s.sent), static_cast<unsigned long long>(s.valid_sent),
-              static_cast<unsigned long long>(s.answered),
-              static_cast<double>(s.answered) / opt.duration_s,
-              static_cast<unsigned long long>(s.accepted), static_cast<unsigned long long>(s.rejected));
+  std::printf(
+      "connections: requested %d, connected %llu, got work %llu, closed by pool %llu, "
+      "failed %llu\n",
+      opt.connections, static_cast<unsigned long long>(s.connected),
+      static_cast<unsigned long long>(s.ready), static_cast<unsigned long long>(s.closed),
+      static_cast<unsigned long long>(s.connect_failed));
+  std::printf(
+      "shares: sent %llu (valid searched %llu), answered %llu (%.0f/s), accepted %llu, "
+      "rejected %llu",
+      static_cast<unsigned long long>(s.sent), static_cast<unsigned long long>(s.valid_sent),
+      static_cast<unsigned long long>(s.answered), static_cast<double>(s.answered) / opt.duration_s,
+      static_cast<unsigned long long>(s.accepted), static_cast<unsigned long long>(s.rejected));
   for (const auto& [code, n] : s.rejected_by_code) {
     std::printf(" [%d: %llu]", code, static_cast<unsigned long long>(n));
   }
-  std::printf("\nshare reply latency ms: p50 %.3f p99 %.3f max %.3f\n", percentile(s.latency_us, 0.5),
-              percentile(s.latency_us, 0.99), percentile(s.latency_us, 1.0));
+  std::printf("\nshare reply latency ms: p50 %.3f p99 %.3f max %.3f\n",
+              percentile(s.latency_us, 0.5), percentile(s.latency_us, 0.99),
+              percentile(s.latency_us, 1.0));
   for (const auto& b : s.blocks) {
-    std::printf("new block %.16s...: clean notify at %zu of %llu connections; from %s: p50 %.1f ms "
-                "p99 %.1f ms max %.1f ms\n",
-                b.prevhash.c_str(), b.delay_us.size(), static_cast<unsigned long long>(s.ready),
-                b.trigger_us != 0 ? "block" : "first arrival", percentile(b.delay_us, 0.5),
-                percentile(b.delay_us, 0.99), percentile(b.delay_us, 1.0));
+    std::printf(
+        "new block %.16s...: clean notify at %zu of %llu connections; from %s: p50 %.1f ms "
+        "p99 %.1f ms max %.1f ms\n",
+        b.prevhash.c_str(), b.delay_us.size(), static_cast<unsigned long long>(s.ready),
+        b.trigger_us != 0 ? "block" : "first arrival", percentile(b.delay_us, 0.5),
+        percentile(b.delay_us, 0.99), percentile(b.delay_us, 1.0));
   }
   std::printf("load generator CPU: user %.2f s + sys %.2f s over %.1f s = %.0f%% of one core\n",
               user, sys, opt.duration_s, 100.0 * (user + sys) / opt.duration_s);

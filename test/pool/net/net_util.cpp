@@ -69,8 +69,8 @@ std::vector<uint8_t> dummy_transaction() {
   std::vector<uint8_t> tx = {1, 0, 0, 0, 1};
   const core::Hash256 prev = random_hash();
   tx.insert(tx.end(), prev.bytes.begin(), prev.bytes.end());
-  static constexpr uint8_t kTail[] = {0, 0, 0, 0, 0,    0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27,
-                                      0, 0, 0, 0, 0, 0, 1,    0x51, 0,    0,    0,    0};
+  static constexpr uint8_t kTail[] = {0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 0x10, 0x27,
+                                      0, 0, 0, 0, 0, 0,    1,    0x51, 0,    0, 0,    0};
   tx.insert(tx.end(), std::begin(kTail), std::end(kTail));
   return tx;
 }
@@ -295,9 +295,10 @@ void FakeNode::serve(int fd) {
       reply["result"] = is_error ? json() : result;
       reply["error"] = is_error ? result : json();
       const std::string text = reply.dump();
-      response = "HTTP/1.1 " + std::string(is_error ? "500 Internal Server Error" : "200 OK") +
-                 "\r\nContent-Type: application/json\r\nContent-Length: " +
-                 std::to_string(text.size()) + "\r\n\r\n" + text;
+      response =
+          "HTTP/1.1 " + std::string(is_error ? "500 Internal Server Error" : "200 OK") +
+          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
+          "\r\n\r\n" + text;
     }
     size_t sent = 0;
     while (sent < response.size()) {
@@ -339,7 +340,9 @@ bool LineClient::send_raw(std::string_view bytes) {
   return true;
 }
 
-bool LineClient::send_line(const std::string& line) { return send_raw(line + "\n"); }
+bool LineClient::send_line(const std::string& line) {
+  return send_raw(line + "\n");
+}
 
 std::optional<std::string> LineClient::read_line(int timeout_ms) {
   const int64_t deadline = now_ms() + timeout_ms;

@@ -64,7 +64,7 @@ class FakeNode {
   uint64_t tip_serial_ = 0;
   std::vector<std::string> submitted_;
   std::vector<std::vector<uint8_t>> txs_;  // regenerated at each tip
-  std::string auth_;  // expected Authorization header value
+  std::string auth_;                       // expected Authorization header value
   std::thread acceptor_;
   std::vector<std::thread> servers_;
 };

@@ -24,7 +24,8 @@ constexpr const char* kEspMinerHello =
     "{\"id\":1,\"method\":\"mining.configure\",\"params\":[[\"version-rolling\"],"
     "{\"version-rolling.mask\":\"ffffffff\"}]}\n"
     "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"bitaxe/BM1366/v2.4.0\"]}\n"
-    "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs.w1\","
+    "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs."
+    "w1\","
     "\"x\"]}\n";
 
 // A miner session after the ESP-Miner handshake.
@@ -67,7 +68,8 @@ Session handshake(test::LineClient& c) {
   REQUIRE(first.is_object());
   s.messages.push_back(first);
   for (const json& m : s.messages) {
-    if (m.value("method", "") == "mining.set_difficulty") s.difficulty = m["params"][0].get<double>();
+    if (m.value("method", "") == "mining.set_difficulty")
+      s.difficulty = m["params"][0].get<double>();
   }
   s.job = parse_notify(first);
   return s;
@@ -86,9 +88,8 @@ std::string submit_line(int id, const Session& s, const std::string& job_id,
   char tail[64];
   std::snprintf(tail, sizeof tail, "\"%08x\",\"%08x\",\"%08x\"", ntime, nonce, version_bits);
   (void)s;
-  return "{\"id\":" + std::to_string(id) +
-         ",\"method\":\"mining.submit\",\"params\":[\"" + kRegtestAddress + ".w1\",\"" + job_id +
-         "\",\"" + core::to_hex(en2) + "\"," + tail + "]}";
+  return "{\"id\":" + std::to_string(id) + ",\"method\":\"mining.submit\",\"params\":[\"" +
+         kRegtestAddress + ".w1\",\"" + job_id + "\",\"" + core::to_hex(en2) + "\"," + tail + "]}";
 }
 
 }  // namespace
@@ -312,7 +313,9 @@ TEST_CASE("a client that never reads is disconnected at the write high-water mar
   ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
   // Each subscribe is answered; never reading fills every buffer on the way.
   std::string burst;
-  for (int i = 0; i < 2000; ++i) burst += R"({"id":1,"method":"mining.subscribe","params":[]})" "\n";
+  for (int i = 0; i < 2000; ++i)
+    burst += R"({"id":1,"method":"mining.subscribe","params":[]})"
+             "\n";
   const int64_t deadline = test::now_ms() + 20000;
   while (pool.stats().disconnected_slow.load() == 0 && test::now_ms() < deadline) {
     if (!c.send_raw(burst)) break;  // the pool closed us

@@ -49,10 +49,10 @@ TEST_CASE("miner config: command lines") {
     return parse_command_line(static_cast<int>(argv.size()), argv.data(), config);
   };
   MinerConfig pool;
-  CHECK_FALSE(parse({"-o", "stratum+tcp://a:1", "-o", "stratum+tcp://b:2", "-u", "addr.w",
-                     "--suggest-diff", "512", "--extranonce-subscribe", "--devices", "cpu",
-                     "--threads", "2", "--api-port", "4048"},
-                    pool));
+  CHECK_FALSE(parse(
+      {"-o", "stratum+tcp://a:1", "-o", "stratum+tcp://b:2", "-u", "addr.w", "--suggest-diff",
+       "512", "--extranonce-subscribe", "--devices", "cpu", "--threads", "2", "--api-port", "4048"},
+      pool));
   REQUIRE(pool.pools.size() == 2);
   CHECK(pool.pools[1].host == "b");
   CHECK(pool.user == "addr.w");
@@ -62,8 +62,9 @@ TEST_CASE("miner config: command lines") {
   CHECK(pool.threads == 2);
   CHECK(pool.api_port == 4048);
   MinerConfig solo;
-  CHECK_FALSE(parse({"--solo", "--rpc", "http://127.0.0.1:18643", "--address", "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs",
-                     "--rpc-cookie", "/tmp/.cookie", "--network", "regtest"},
+  CHECK_FALSE(parse({"--solo", "--rpc", "http://127.0.0.1:18643", "--address",
+                     "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs", "--rpc-cookie", "/tmp/.cookie",
+                     "--network", "regtest"},
                     solo));
   CHECK(solo.solo);
   CHECK(solo.network == "regtest");

@@ -20,7 +20,8 @@ std::shared_ptr<MinerJob> make_job(const std::string& id, bool clean, uint8_t pr
   job->notify.job_id = id;
   job->notify.prev_block.bytes[31] = prev;
   job->notify.coinb1 = *btr::core::from_hex(
-      "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0c03640000");
+      "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0c0364000"
+      "0");
   job->notify.coinb2 = *btr::core::from_hex("ffffffff0100e1f5050000000001510000000000");
   job->notify.version = 0x20000000;
   job->notify.nbits = 0x207fffff;
@@ -101,7 +102,7 @@ TEST_CASE("work manager: clean jobs and new blocks cancel and make old work stal
   auto unit_b = work.next_unit(0, 1000);
   REQUIRE(unit_b);
   CHECK(unit_b->job->notify.job_id == "b");
-  CHECK(unit_b->scan.nonce_first == 0);  // a new job starts its own walk
+  CHECK(unit_b->scan.nonce_first == 0);   // a new job starts its own walk
   work.set_job(make_job("c", false, 2));  // new previous block, even without clean_jobs
   CHECK(work.generation().load() != gen);
   CHECK(work.is_stale(unit_a->publication));

@@ -48,7 +48,8 @@ TEST_CASE("api server: GET returns the status JSON") {
                      g->done = true;
                      return;
                    }
-                   uv_buf_t buf = uv_buf_init(g->request.data(), static_cast<unsigned>(g->request.size()));
+                   uv_buf_t buf =
+                       uv_buf_init(g->request.data(), static_cast<unsigned>(g->request.size()));
                    uv_write(&g->write, reinterpret_cast<uv_stream_t*>(&g->tcp), &buf, 1, nullptr);
                    uv_read_start(
                        reinterpret_cast<uv_stream_t*>(&g->tcp),
@@ -66,7 +67,8 @@ TEST_CASE("api server: GET returns the status JSON") {
                          gg->response.append(b->base, static_cast<size_t>(n));
                        });
                  });
-  REQUIRE(btr::test::run_until(&loop, [&] { return get.done; }, 10));
+  REQUIRE(btr::test::run_until(
+      &loop, [&] { return get.done; }, 10));
   uv_close(reinterpret_cast<uv_handle_t*>(&get.tcp), nullptr);
   api.close();
   btr::test::run_for(&loop, 0.02);

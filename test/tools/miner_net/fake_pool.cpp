@@ -23,7 +23,9 @@ void FakePool::Client::send_raw(std::string line) {
   }
 }
 
-void FakePool::Client::send(const nlohmann::json& message) { send_raw(message.dump() + "\n"); }
+void FakePool::Client::send(const nlohmann::json& message) {
+  send_raw(message.dump() + "\n");
+}
 
 void FakePool::Client::close() {
   if (closed) return;
@@ -38,7 +40,9 @@ FakePool::FakePool(uv_loop_t* loop) : loop_(loop) {
   notify_params = make_notify("job1", true);
 }
 
-FakePool::~FakePool() { kill(); }
+FakePool::~FakePool() {
+  kill();
+}
 
 nlohmann::json FakePool::make_notify(const std::string& job_id, bool clean) {
   // Coinbase: version 1, one input with a scriptSig of 03 <height 3 bytes> + en1 + en2
@@ -48,8 +52,8 @@ nlohmann::json FakePool::make_notify(const std::string& job_id, bool clean) {
       "640000";
   const std::string coinb2 = "ffffffff0100e1f5050000000001510000000000";
   return nlohmann::json::array(
-      {job_id, "00000000000000000000000000000000000000000000000000000000000000ff", coinb1,
-       coinb2, nlohmann::json::array(), "20000000", "207fffff", "65000000", clean});
+      {job_id, "00000000000000000000000000000000000000000000000000000000000000ff", coinb1, coinb2,
+       nlohmann::json::array(), "20000000", "207fffff", "65000000", clean});
 }
 
 int FakePool::start(int port) {
@@ -135,9 +139,10 @@ void FakePool::default_script(Client& client, const nlohmann::json& message) {
                  {"result", {{"version-rolling", true}, {"version-rolling.mask", "1fffe000"}}},
                  {"error", nullptr}});
   } else if (method == "mining.subscribe") {
-    client.send({{"id", id},
-                 {"result", {{{"mining.notify", "ae6812eb4cd7735a302a8a9dd95cf71f"}}, "01020304", 4}},
-                 {"error", nullptr}});
+    client.send(
+        {{"id", id},
+         {"result", {{{"mining.notify", "ae6812eb4cd7735a302a8a9dd95cf71f"}}, "01020304", 4}},
+         {"error", nullptr}});
   } else if (method == "mining.authorize") {
     client.send({{"id", id}, {"result", true}, {"error", nullptr}});
     client.send({{"id", nullptr}, {"method", "mining.set_difficulty"}, {"params", {difficulty}}});
@@ -148,11 +153,11 @@ void FakePool::default_script(Client& client, const nlohmann::json& message) {
 }
 
 bool run_until(uv_loop_t* loop, const std::function<bool()>& pred, double timeout_s) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   uv_timer_t tick;
   uv_timer_init(loop, &tick);
-  uv_timer_start(&tick, [](uv_timer_t*) {}, 5, 5);  // wakes UV_RUN_ONCE regularly
+  uv_timer_start(
+      &tick, [](uv_timer_t*) {}, 5, 5);  // wakes UV_RUN_ONCE regularly
   while (!pred() && std::chrono::steady_clock::now() < deadline) uv_run(loop, UV_RUN_ONCE);
   uv_close(reinterpret_cast<uv_handle_t*>(&tick), nullptr);
   uv_run(loop, UV_RUN_NOWAIT);
@@ -160,7 +165,8 @@ bool run_until(uv_loop_t* loop, const std::function<bool()>& pred, double timeou
 }
 
 void run_for(uv_loop_t* loop, double seconds) {
-  run_until(loop, [] { return false; }, seconds);
+  run_until(
+      loop, [] { return false; }, seconds);
 }
 
 }  // namespace btr::test

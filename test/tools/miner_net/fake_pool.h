@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <uv.h>
+#include <nlohmann/json.hpp>
 
 #include "stratum/line_framer.h"
 

@@ -54,7 +54,8 @@ struct Harness {
   }
   PoolClientOptions options(std::vector<FakePool*> pools) {
     PoolClientOptions o;
-    for (FakePool* p : pools) o.pools.push_back(PoolUrl{"127.0.0.1", static_cast<uint16_t>(p->port())});
+    for (FakePool* p : pools)
+      o.pools.push_back(PoolUrl{"127.0.0.1", static_cast<uint16_t>(p->port())});
     o.user = "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs.rig1";
     o.password = "x";
     o.reconnect_delay_s = 0.05;
@@ -137,7 +138,9 @@ TEST_CASE("pool client: difficulty changes apply from the next notify") {
   pool->send({{"id", nullptr}, {"method", "mining.set_difficulty"}, {"params", {2}}});
   run_for(&h.loop, 0.1);
   CHECK(h.jobs.size() == 1);  // no new work until the pool sends a job
-  pool->send({{"id", nullptr}, {"method", "mining.notify"}, {"params", FakePool::make_notify("job2", false)}});
+  pool->send({{"id", nullptr},
+              {"method", "mining.notify"},
+              {"params", FakePool::make_notify("job2", false)}});
   REQUIRE(h.wait([&] { return h.jobs.size() == 2; }));
   CHECK(h.jobs[0]->share_difficulty == 4);  // the earlier job keeps its difficulty
   CHECK(h.jobs[1]->notify.job_id == "job2");
@@ -166,7 +169,9 @@ TEST_CASE("pool client: extranonce.subscribe and set_extranonce from the next no
   pool->send({{"id", nullptr}, {"method", "mining.set_extranonce"}, {"params", {"aabbccddee", 6}}});
   run_for(&h.loop, 0.1);
   CHECK(h.jobs.size() == 1);
-  pool->send({{"id", nullptr}, {"method", "mining.notify"}, {"params", FakePool::make_notify("job2", true)}});
+  pool->send({{"id", nullptr},
+              {"method", "mining.notify"},
+              {"params", FakePool::make_notify("job2", true)}});
   REQUIRE(h.wait([&] { return h.jobs.size() == 2; }));
   CHECK(btr::core::to_hex(h.jobs[1]->extranonce1) == "aabbccddee");
   CHECK(h.jobs[1]->extranonce2_size == 6);
@@ -241,7 +246,8 @@ TEST_CASE("pool client: client.reconnect to the same pool and to another port") 
   REQUIRE(h.b->start() > 0);
   h.start(h.options({h.a.get()}));
   REQUIRE(h.wait([&] { return h.jobs.size() == 1; }));
-  h.a->last_client()->send({{"id", nullptr}, {"method", "client.reconnect"}, {"params", json::array()}});
+  h.a->last_client()->send(
+      {{"id", nullptr}, {"method", "client.reconnect"}, {"params", json::array()}});
   REQUIRE(h.wait([&] { return h.a->connections == 2 && h.jobs.size() == 2; }));
   CHECK(h.work_lost >= 1);
   CHECK(h.client->authorized());
@@ -300,7 +306,8 @@ TEST_CASE("pool client: mined shares are accepted by a pool that checks them") {
   const btr::core::Uint256 target = btr::core::Uint256(0xffff) << 224u;
   h.a->script = [&](FakePool::Client& c, const json& m) {
     if (m.value("method", "") != "mining.submit") return h.a->default_script(c, m);
-    const json notify_line = {{"id", nullptr}, {"method", "mining.notify"}, {"params", h.a->notify_params}};
+    const json notify_line = {
+        {"id", nullptr}, {"method", "mining.notify"}, {"params", h.a->notify_params}};
     auto parsed = btr::stratum::parse_server_message(notify_line.dump());
     REQUIRE(parsed.message);
     const auto& notify = std::get<btr::stratum::Notify>(*parsed.message);
@@ -320,7 +327,9 @@ TEST_CASE("pool client: mined shares are accepted by a pool that checks them") {
     const auto share = btr::stratum::rebuild_share(notify, fields);
     const bool ok = btr::core::Uint256::from_hash(share.hash) <= target;
     (ok ? valid : invalid)++;
-    c.send({{"id", m["id"]}, {"result", ok}, {"error", ok ? json() : json::array({23, "Above target", nullptr})}});
+    c.send({{"id", m["id"]},
+            {"result", ok},
+            {"error", ok ? json() : json::array({23, "Above target", nullptr})}});
   };
   REQUIRE(h.a->start() > 0);
 
@@ -328,8 +337,10 @@ TEST_CASE("pool client: mined shares are accepted by a pool that checks them") {
   REQUIRE(selection);
   const auto* info = selection->selected;
   std::vector<std::unique_ptr<MiningDevice>> devices;
-  devices.push_back(std::make_unique<BackendDevice>("portable-a", btr::kernels::cpu::make_backend(*info), 1 << 16));
-  devices.push_back(std::make_unique<BackendDevice>("portable-b", btr::kernels::cpu::make_backend(*info), 1 << 16));
+  devices.push_back(std::make_unique<BackendDevice>(
+      "portable-a", btr::kernels::cpu::make_backend(*info), 1 << 16));
+  devices.push_back(std::make_unique<BackendDevice>(
+      "portable-b", btr::kernels::cpu::make_backend(*info), 1 << 16));
   MiningStats stats({"portable-a", "portable-b"});
   ShareQueue* queue_ptr = nullptr;
   WorkManager work(devices.size(), [&](FoundShare s) { queue_ptr->push(std::move(s)); });
