@@ -11,5 +11,7 @@ if [ -z "${BTR_VECTORS_DIR:-}" ] && [ -d ../shared/vectors ]; then
 fi
 jobs="$(nproc)"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j "$jobs"
+# BTR_BUILD_TARGETS narrows the build (CI's sanitizer pass builds only the unit suites).
+# shellcheck disable=SC2086
+cmake --build --preset "$preset" -j "$jobs" ${BTR_BUILD_TARGETS:+--target $BTR_BUILD_TARGETS}
 ctest --preset "$preset" -j "$jobs" ${BTR_CTEST_ARGS:-}

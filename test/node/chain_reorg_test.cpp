@@ -72,7 +72,7 @@ TEST_CASE("reorganization 10 deep") {
   reorg_depth(10);
 }
 
-TEST_CASE("equal work keeps the first tip; preciousblock switches") {
+TEST_CASE("equal work keeps the first tip, preciousblock switches") {
   ChainFixture f;
   const auto* base = f.extend(nullptr, 1);
   const auto* a = f.extend(base, 1, 1);
@@ -124,7 +124,7 @@ TEST_CASE("connect is one transaction: a failing connect changes nothing") {
   CHECK_FALSE(u->has_value());
 }
 
-TEST_CASE("prune keeps the newest blocks within the target; UTXO set stays") {
+TEST_CASE("prune keeps the newest blocks within the target, UTXO set stays") {
   node::ChainOptions opts;
   opts.prune_target_bytes = 1;  // as little as possible
   opts.prune_keep_blocks = 5;

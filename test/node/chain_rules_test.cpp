@@ -186,7 +186,7 @@ TEST_CASE("duplicate, orphan and child-of-invalid blocks") {
   CHECK(reason_of(f, orphan) == "prev-blk-not-found");
 }
 
-TEST_CASE("an invalid block marks its descendants invalid; the valid chain stays") {
+TEST_CASE("an invalid block marks its descendants invalid, the valid chain stays") {
   ChainFixture f;
   const auto* base = f.extend(nullptr, 2);
   const auto* a_tip = f.extend(base, 2, 1);  // active: base + 2

@@ -41,7 +41,7 @@ TEST_CASE("config: Core option names, network folders, config file below the com
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("config: help documents every option; errors exit non-zero") {
+TEST_CASE("config: help documents every option, errors exit non-zero") {
   auto h = parse({"--help"});
   CHECK_FALSE(h.config.has_value());
   CHECK(h.exit_code == 0);

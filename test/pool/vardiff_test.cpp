@@ -57,7 +57,7 @@ TEST_CASE("vardiff: converges to about one share per target interval") {
   }
 }
 
-TEST_CASE("vardiff: clamped to the port's floor and ceiling; fractional on regtest") {
+TEST_CASE("vardiff: clamped to the port's floor and ceiling, fractional on regtest") {
   std::mt19937_64 rng(test::seed());
   pool::VardiffConfig regtest;
   regtest.start_difficulty = 0.001;

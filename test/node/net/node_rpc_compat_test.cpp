@@ -264,7 +264,7 @@ TEST_CASE("btr-cli: cookie, positional and named args, errors, attackprob") {
   CHECK(n.terminate() == 0);
 }
 
-TEST_CASE("idle keep-alive connections close after rpcservertimeout; parked long polls stay") {
+TEST_CASE("idle keep-alive connections close after rpcservertimeout, parked long polls stay") {
   NodeProcess n({"--rpcservertimeout=1"});
   REQUIRE(n.start());
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
