@@ -3,20 +3,25 @@
 // the GPU backends), each turning a device id and an optional backend name into bench targets.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "kernels/devices.h"
 #include "kernels/parallel_scanner.h"
 
 namespace btr::tools::bench {
 
 // One (device, backend) pair and the thread counts to run it with.
 struct BenchTarget {
-  std::string device;   // "cpu", "opencl:0", "cuda:0"
-  std::string backend;  // "avx512", ...
-  kernels::BackendFactory factory;
+  std::string device;               // "cpu", "opencl:0", "cuda:0"
+  std::string backend;              // "avx512", ...
+  kernels::BackendFactory factory;  // CPU: one backend per thread of a ParallelScanner
   std::vector<unsigned> thread_counts;
+  // GPU: the one opened, self-tested backend, driven by kernels::scan() on one thread (factory
+  // is then empty and thread_counts is {1}).
+  std::shared_ptr<kernels::ScanBackend> gpu;
 };
 
 struct DeviceInfo {
@@ -36,6 +41,7 @@ struct DeviceProvider {
   std::function<std::string()> selected;
 };
 
-std::vector<DeviceProvider> device_providers();
+// `options` reach the GPU providers (program cache; open_devices to show tuned work sizes).
+std::vector<DeviceProvider> device_providers(const kernels::DeviceOptions& options);
 
 }  // namespace btr::tools::bench

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <time.h>
@@ -83,6 +85,37 @@ RateSample measure_scan(const kernels::BackendFactory& factory, unsigned threads
     scanner.submit(tiny);
     (void)scanner.wait();
     sample.switch_ms.push_back(seconds_since(t1) * 1e3);
+  }
+  return sample;
+}
+
+RateSample measure_backend(kernels::ScanBackend& backend, double seconds, int runs) {
+  RateSample sample;
+  for (int run = 0; run < runs; ++run) {
+    kernels::ScanJob job = endless_job(static_cast<unsigned>(run));
+    job.version_mask = kernels::kDefaultVersionMask;
+    job.version_count = kernels::version_space(job.version_mask);
+    std::atomic<uint64_t> generation{0};
+    std::atomic<uint64_t> progress{0};
+    kernels::ScanOptions options;
+    options.cancel = {&generation, 0};
+    options.progress = &progress;
+    kernels::ScanResult result;
+    std::thread worker([&] { result = kernels::scan(backend, job, options); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // first launches settled
+    const uint64_t h0 = progress.load();
+    const auto t0 = Clock::now();
+    const double c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const auto hashes = static_cast<double>(progress.load() - h0);
+    const double busy = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    sample.mhs.push_back(hashes / seconds_since(t0) / 1e6);
+    sample.mhs_cpu.push_back(busy > 0 ? hashes / busy / 1e6 : 0);
+    const auto t1 = Clock::now();
+    generation.store(1);
+    worker.join();
+    sample.switch_ms.push_back(seconds_since(t1) * 1e3);
+    if (result.backend_failed) throw std::runtime_error(backend.name() + ": device failed");
   }
   return sample;
 }

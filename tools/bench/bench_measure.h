@@ -28,6 +28,11 @@ struct RateSample {
 RateSample measure_scan(const kernels::BackendFactory& factory, unsigned threads, double seconds,
                         int runs);
 
+// The same measurement for one GPU backend driven by kernels::scan() on one worker thread; the
+// job rolls versions so a fast device cannot finish it within a run. The switch time is how long
+// the scan takes to notice cancellation (one batch at most). Throws when the device fails.
+RateSample measure_backend(kernels::ScanBackend& backend, double seconds, int runs);
+
 struct Machine {
   std::string cpu;
   unsigned cores = 0;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "kernels/devices.h"
 #include "tools/bench/bench_devices.h"
 #include "tools/bench/bench_measure.h"
 
@@ -19,14 +20,17 @@ struct Options {
   unsigned threads = 0;
   std::string device;
   std::string backend;
+  std::string cache_dir = kernels::default_cache_dir().string();
   double duration = 1.0;
   int runs = 3;
   bool list_devices = false;
   bool no_reference = false;
 };
 
+// No --device: the CPU only (opening GPUs is slow and may fail); "all": every device.
 bool device_matches(const std::string& wanted, const DeviceProvider& p, const DeviceInfo& d) {
-  return wanted.empty() || wanted == d.id || wanted == p.prefix;
+  if (wanted.empty()) return p.prefix == "cpu";
+  return wanted == "all" || wanted == d.id || wanted == p.prefix;
 }
 
 nlohmann::json rate_json(const std::optional<TransformRate>& r) {
@@ -34,106 +38,146 @@ nlohmann::json rate_json(const std::optional<TransformRate>& r) {
   return {{"name", r->name}, {"compressions_per_s", r->compressions_per_s}};
 }
 
-int run(const Options& opt) {
-  const auto providers = device_providers();
-  if (opt.list_devices) {
-    for (const auto& p : providers) {
-      for (const auto& d : p.list()) std::printf("%-12s %s\n", d.id.c_str(), d.description.c_str());
-    }
-    return 0;
+int list_devices(const std::vector<DeviceProvider>& providers) {
+  for (const auto& p : providers) {
+    for (const auto& d : p.list()) std::printf("%-12s %s\n", d.id.c_str(), d.description.c_str());
   }
-  const Machine machine = describe_machine();
+  return 0;
+}
+
+void print_header(const Machine& machine) {
+  std::printf(
+      "machine: %s, %u cores%s\n", machine.cpu.c_str(), machine.cores,
+      machine.mhz
+          ? (", " + std::to_string(static_cast<int>(*machine.mhz)) + " MHz (/proc/cpuinfo)").c_str()
+          : "");
+  std::printf("%-10s %-9s %7s %9s %9s %11s %11s %s\n", "device", "backend", "threads", "MH/s",
+              "MH/s/thr", "MH/s(cpu)", "cyc/nonce", "switch ms med/max");
+}
+
+RateSample measure_target(const BenchTarget& t, unsigned threads, const Options& opt) {
+  if (t.gpu) return measure_backend(*t.gpu, opt.duration, opt.runs);
+  return measure_scan(t.factory, threads, opt.duration, opt.runs);
+}
+
+// Measures one (target, thread count), prints its table row and returns its JSON row.
+nlohmann::json measure_row(const BenchTarget& t, unsigned threads, const Options& opt,
+                           const Machine& machine) {
+  const RateSample s = measure_target(t, threads, opt);
+  const double mhs = s.median_mhs();
+  const double mhs_cpu = s.median_mhs_cpu();
+  const double per_thread = mhs / threads;
+  // Cycles per nonce from the CPU-time rate: the wall rate on a loaded machine counts other
+  // processes' time too.
+  const double per_busy_thread = mhs_cpu / threads;
+  nlohmann::json row = {{"device", t.device},
+                        {"backend", t.backend},
+                        {"threads", threads},
+                        {"mhs", mhs},
+                        {"mhs_runs", s.mhs},
+                        {"mhs_cpu", mhs_cpu},
+                        {"mhs_cpu_runs", s.mhs_cpu},
+                        {"switch_ms_median", s.median_switch_ms()},
+                        {"switch_ms_max", s.max_switch_ms()}};
+  std::string cycles = "-";
+  if (machine.mhz && t.device == "cpu" && per_busy_thread > 0) {
+    const double cpn = *machine.mhz / per_busy_thread;
+    row["cycles_per_nonce"] = cpn;
+    cycles = std::to_string(static_cast<int>(cpn + 0.5));
+  }
+  if (!opt.json) {
+    std::printf("%-10s %-9s %7u %9.2f %9.2f %11.2f %11s %8.2f/%.2f\n", t.device.c_str(),
+                t.backend.c_str(), threads, mhs, per_thread, mhs_cpu, cycles.c_str(),
+                s.median_switch_ms(), s.max_switch_ms());
+    std::fflush(stdout);
+  }
+  return row;
+}
+
+struct DeviceRun {
   nlohmann::json results = nlohmann::json::array();
   std::string selected;
   bool any_device = false;
-  if (!opt.json) {
-    std::printf("machine: %s, %u cores%s\n", machine.cpu.c_str(), machine.cores,
-                machine.mhz ? (", " + std::to_string(static_cast<int>(*machine.mhz)) +
-                               " MHz (/proc/cpuinfo)")
-                                  .c_str()
-                            : "");
-    std::printf("%-10s %-9s %7s %9s %9s %11s %11s %s\n", "device", "backend", "threads", "MH/s",
-                "MH/s/thr", "MH/s(cpu)", "cyc/nonce", "switch ms med/max");
+  bool any_failed = false;
+};
+
+// A device that fails to open or self-test is reported with its reason and skipped.
+void bench_device(const DeviceProvider& p, const DeviceInfo& d, const Options& opt,
+                  const Machine& machine, DeviceRun& out) {
+  out.any_device = true;
+  if (p.prefix == "cpu" && out.selected.empty()) out.selected = p.selected();
+  auto targets = p.targets(d.id, opt.backend, opt.threads);
+  if (!targets) {
+    std::fprintf(stderr, "btr-bench: %s: not benchmarked: %s\n", d.id.c_str(),
+                 targets.error().c_str());
+    out.any_failed = true;
+    return;
   }
-  for (const auto& p : providers) {
-    for (const auto& d : p.list()) {
-      if (!device_matches(opt.device, p, d)) continue;
-      any_device = true;
-      if (p.prefix == "cpu" && selected.empty()) selected = p.selected();
-      auto targets = p.targets(d.id, opt.backend, opt.threads);
-      if (!targets) {
-        std::fprintf(stderr, "btr-bench: %s: %s\n", d.id.c_str(), targets.error().c_str());
-        return 1;
-      }
-      for (const auto& t : *targets) {
-        for (unsigned threads : t.thread_counts) {
-          const RateSample s = measure_scan(t.factory, threads, opt.duration, opt.runs);
-          const double mhs = s.median_mhs();
-          const double mhs_cpu = s.median_mhs_cpu();
-          const double per_thread = mhs / threads;
-          // Cycles per nonce from the CPU-time rate: the wall rate on a loaded machine counts
-          // other processes' time too.
-          const double per_busy_thread = mhs_cpu / threads;
-          nlohmann::json row = {{"device", t.device},
-                                {"backend", t.backend},
-                                {"threads", threads},
-                                {"mhs", mhs},
-                                {"mhs_runs", s.mhs},
-                                {"mhs_cpu", mhs_cpu},
-                                {"mhs_cpu_runs", s.mhs_cpu},
-                                {"switch_ms_median", s.median_switch_ms()},
-                                {"switch_ms_max", s.max_switch_ms()}};
-          std::string cycles = "-";
-          if (machine.mhz && t.device == "cpu" && per_busy_thread > 0) {
-            const double cpn = *machine.mhz / per_busy_thread;
-            row["cycles_per_nonce"] = cpn;
-            cycles = std::to_string(static_cast<int>(cpn + 0.5));
-          }
-          results.push_back(row);
-          if (!opt.json) {
-            std::printf("%-10s %-9s %7u %9.2f %9.2f %11.2f %11s %8.2f/%.2f\n", t.device.c_str(),
-                        t.backend.c_str(), threads, mhs, per_thread, mhs_cpu, cycles.c_str(),
-                        s.median_switch_ms(), s.max_switch_ms());
-            std::fflush(stdout);
-          }
-        }
-      }
+  for (const auto& t : *targets) {
+    for (unsigned threads : t.thread_counts) {
+      out.results.push_back(measure_row(t, threads, opt, machine));
     }
   }
-  if (!any_device) {
+}
+
+nlohmann::json reference_rates(const Options& opt) {
+  nlohmann::json reference = nlohmann::json::object();
+  if (opt.no_reference) return reference;
+  const TransformRate core_rate = core_transform_rate(0.3);
+  const auto ossl = openssl_rate();
+  reference["core_sha256_transform"] = rate_json(core_rate);
+  reference["openssl"] = rate_json(ossl);
+  if (opt.json) return reference;
+  std::printf("reference: core sha256_transform (%s) %.2f M compressions/s single stream\n",
+              core_rate.name.c_str(), core_rate.compressions_per_s / 1e6);
+  if (ossl) {
+    std::printf("reference: %s %.2f M compressions/s\n", ossl->name.c_str(),
+                ossl->compressions_per_s / 1e6);
+  } else {
+    std::printf("reference: openssl not available\n");
+  }
+  return reference;
+}
+
+void print_json(const Options& opt, const Machine& machine, const DeviceRun& dev,
+                const nlohmann::json& reference) {
+  nlohmann::json machine_json = {{"cpu", machine.cpu}, {"cores", machine.cores}};
+  if (machine.mhz) machine_json["mhz"] = *machine.mhz;
+  const nlohmann::json out = {{"machine", machine_json},    {"selected", dev.selected},
+                              {"duration_s", opt.duration}, {"runs", opt.runs},
+                              {"results", dev.results},     {"reference", reference}};
+  std::cout << out.dump() << "\n";
+}
+
+int run(const Options& opt) {
+  kernels::DeviceOptions device_options;
+  device_options.cache_dir = opt.cache_dir;
+  device_options.open_devices = opt.list_devices;  // the listing shows tuned work sizes
+  const auto providers = device_providers(device_options);
+  if (opt.list_devices) return list_devices(providers);
+  const Machine machine = describe_machine();
+  if (!opt.json) print_header(machine);
+  DeviceRun dev;
+  for (const auto& p : providers) {
+    for (const auto& d : p.list()) {
+      if (device_matches(opt.device, p, d)) bench_device(p, d, opt, machine, dev);
+    }
+  }
+  if (!dev.any_device) {
     std::fprintf(stderr, "btr-bench: no device matches '%s' (see --list-devices)\n",
                  opt.device.c_str());
     return 1;
   }
-  nlohmann::json reference = nlohmann::json::object();
-  if (!opt.no_reference) {
-    const TransformRate core_rate = core_transform_rate(0.3);
-    const auto ossl = openssl_rate();
-    reference["core_sha256_transform"] = rate_json(core_rate);
-    reference["openssl"] = rate_json(ossl);
-    if (!opt.json) {
-      std::printf("reference: core sha256_transform (%s) %.2f M compressions/s single stream\n",
-                  core_rate.name.c_str(), core_rate.compressions_per_s / 1e6);
-      if (ossl) {
-        std::printf("reference: %s %.2f M compressions/s\n", ossl->name.c_str(),
-                    ossl->compressions_per_s / 1e6);
-      } else {
-        std::printf("reference: openssl not available\n");
-      }
-    }
+  const nlohmann::json reference = reference_rates(opt);
+  if (opt.json) {
+    print_json(opt, machine, dev, reference);
+  } else {
+    // "selected" is the CPU backend dispatch would pick; "-" when the CPU was not benchmarked.
+    std::printf("selected: %s (median of %d runs of %.2f s each)\n",
+                dev.selected.empty() ? "-" : dev.selected.c_str(), opt.runs, opt.duration);
   }
-  if (!opt.json) {
-    std::printf("selected: %s (median of %d runs of %.2f s each)\n", selected.c_str(), opt.runs,
-                opt.duration);
-    return 0;
-  }
-  nlohmann::json machine_json = {{"cpu", machine.cpu}, {"cores", machine.cores}};
-  if (machine.mhz) machine_json["mhz"] = *machine.mhz;
-  const nlohmann::json out = {{"machine", machine_json},    {"selected", selected},
-                              {"duration_s", opt.duration}, {"runs", opt.runs},
-                              {"results", results},         {"reference", reference}};
-  std::cout << out.dump() << "\n";
-  return 0;
+  // Nothing measured because every chosen device failed: an error for scripts.
+  return dev.results.empty() && dev.any_failed ? 1 : 0;
 }
 
 }  // namespace
@@ -144,13 +188,17 @@ int main(int argc, char** argv) {
   CLI::App app{"btr-bench: SHA256d nonce-scan throughput per device, backend and thread count"};
   app.add_flag("--json", opt.json, "print one JSON object instead of the table");
   app.add_option("--threads", opt.threads, "thread count (default: 1, 2, 4 ... up to all cores)");
-  app.add_option("--device", opt.device, "cpu (GPU builds: opencl:N, cuda:N); default: all");
+  app.add_option("--device", opt.device,
+                 "cpu, opencl, opencl:N, cuda, cuda:N or all (default: cpu)");
   app.add_option("--backend", opt.backend,
                  "only this backend (cpu: avx512, shani, avx2, portable)");
   app.add_option("--duration", opt.duration, "seconds per run")->check(CLI::Range(0.01, 600.0));
   app.add_option("--runs", opt.runs, "runs per measurement (median reported)")
       ->check(CLI::Range(1, 100));
-  app.add_flag("--list-devices", opt.list_devices, "list devices and exit");
+  app.add_flag("--list-devices", opt.list_devices,
+               "list devices (opening GPUs to measure their work size) and exit");
+  app.add_option("--cache-dir", opt.cache_dir, "OpenCL program and tuning cache directory")
+      ->capture_default_str();
   app.add_flag("--no-reference", opt.no_reference, "skip the reference SHA-256 rates");
   CLI11_PARSE(app, argc, argv);
   try {
