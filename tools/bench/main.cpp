@@ -33,6 +33,11 @@ bool device_matches(const std::string& wanted, const DeviceProvider& p, const De
   return wanted == "all" || wanted == d.id || wanted == p.prefix;
 }
 
+bool provider_matches(const std::string& wanted, const DeviceProvider& p) {
+  if (wanted.empty()) return p.prefix == "cpu";
+  return wanted == "all" || wanted == p.prefix || wanted.rfind(p.prefix + ":", 0) == 0;
+}
+
 nlohmann::json rate_json(const std::optional<TransformRate>& r) {
   if (!r) return nullptr;
   return {{"name", r->name}, {"compressions_per_s", r->compressions_per_s}};
@@ -159,6 +164,7 @@ int run(const Options& opt) {
   if (!opt.json) print_header(machine);
   DeviceRun dev;
   for (const auto& p : providers) {
+    if (!provider_matches(opt.device, p)) continue;  // don't even enumerate unwanted GPUs
     for (const auto& d : p.list()) {
       if (device_matches(opt.device, p, d)) bench_device(p, d, opt, machine, dev);
     }
