@@ -230,8 +230,8 @@ std::optional<std::string> ChainState::test_block_validity(const core::Block& bl
     return st.error();
   }
   auto changes = compute_connect(
-      block, height, [this](const core::OutPoint& op) { return store_.get_coin(op); }, verifier_,
-      params_);
+      block, height, [t](int32_t h) { return t->ancestor(h)->median_time_past(); },
+      [this](const core::OutPoint& op) { return store_.get_coin(op); }, verifier_, params_);
   if (!changes) return changes.error();
   return std::nullopt;
 }
@@ -275,8 +275,9 @@ core::Status ChainState::connect_tip(BlockIndex* index, std::string* invalid_rea
     return core::fail("sqlite: cannot read block " + index->hash().to_display_hex() + ": " +
                       block.error());
   auto changes = compute_connect(
-      *block, index->height(), [this](const core::OutPoint& op) { return store_.get_coin(op); },
-      verifier_, params_);
+      *block, index->height(),
+      [index](int32_t h) { return index->ancestor(h)->median_time_past(); },
+      [this](const core::OutPoint& op) { return store_.get_coin(op); }, verifier_, params_);
   if (!changes) {
     if (!is_validation_reason(changes.error())) return core::fail(changes.error());
     *invalid_reason = changes.error();
@@ -291,6 +292,7 @@ core::Status ChainState::connect_tip(BlockIndex* index, std::string* invalid_rea
   }
   index->rec.status |= block_status::kValid;
   chain_.push_back(index);
+  for (ChainListener* l : listeners_) l->block_connected(*block, *index);
   return core::Status::success();
 }
 
@@ -307,7 +309,17 @@ core::Status ChainState::disconnect_tip() {
     return st;
   }
   chain_.pop_back();
+  for (ChainListener* l : listeners_) l->block_disconnected(*block, *t);
   return core::Status::success();
+}
+
+void ChainState::add_listener(ChainListener* listener) {
+  assert(listener != nullptr);
+  listeners_.push_back(listener);
+}
+
+void ChainState::remove_listener(ChainListener* listener) {
+  std::erase(listeners_, listener);
 }
 
 core::Status ChainState::activate_best_chain() {
@@ -347,6 +359,7 @@ core::Status ChainState::activate_best_chain() {
              std::to_string(tip()->height()));
     maybe_prune();
     if (tip_listener_) tip_listener_(*tip());
+    for (ChainListener* l : listeners_) l->tip_changed(*tip());
   }
   return core::Status::success();
 }

@@ -20,6 +20,7 @@
 #include "core/chain_params.h"
 #include "core/result.h"
 #include "node/block_validation.h"
+#include "node/chain_listener.h"
 #include "node/chain_store.h"
 #include "node/script_verifier.h"
 
@@ -91,6 +92,10 @@ class ChainState {
   const core::ChainParams& params() const { return params_; }
   int64_t now() const { return clock_(); }
   void set_tip_listener(TipListener listener) { tip_listener_ = std::move(listener); }
+  // Registers an observer of connected/disconnected blocks (not owned; it
+  // must outlive the ChainState or be removed first).
+  void add_listener(ChainListener* listener);
+  void remove_listener(ChainListener* listener);
   // Rebuilds the UTXO set from the active chain's raw blocks (replay) and
   // returns its hash, to compare with store().utxo_stats().
   core::Result<UtxoStats> replay_utxo_stats();
@@ -117,6 +122,7 @@ class ChainState {
   ChainOptions options_;
   Clock clock_;
   TipListener tip_listener_;
+  std::vector<ChainListener*> listeners_;
   std::map<core::Hash256, std::unique_ptr<BlockIndex>> index_;
   std::set<BlockIndex*, WorkOrder> candidates_;
   std::vector<BlockIndex*> chain_;
