@@ -60,13 +60,15 @@ std::vector<NewCoin> block_outputs(const core::Block& block, int32_t height) {
 }
 
 core::Result<ConnectChanges> compute_connect(const core::Block& block, int32_t height,
-                                             const CoinLookup& lookup,
+                                             const MedianTimeAt& mtp_at, const CoinLookup& lookup,
                                              const ScriptVerifier& verifier,
                                              const core::ChainParams& params) {
   ConnectChanges ch;
   std::map<core::OutPoint, Coin> in_block;  // created earlier in this block, unspent so far
   std::set<core::OutPoint> spent;           // spent earlier in this block
   unsigned sigops = 0;
+  const int64_t prev_mtp = mtp_at(height - 1);
+  std::vector<int32_t> coin_heights;
   for (const core::Transaction& tx : block.transactions) {
     sigops += core::legacy_sigop_count(tx);
     if (sigops > params.max_block_sigops) return core::fail("bad-blk-sigops");
@@ -74,6 +76,7 @@ core::Result<ConnectChanges> compute_connect(const core::Block& block, int32_t h
     ch.txids.push_back(txid);
     if (!tx.is_coinbase()) {
       core::Amount value_in = 0;
+      coin_heights.clear();
       for (size_t i = 0; i < tx.inputs.size(); ++i) {
         const core::OutPoint& op = tx.inputs[i].prevout;
         if (spent.count(op) != 0) return core::fail("bad-txns-inputs-missingorspent");
@@ -92,6 +95,7 @@ core::Result<ConnectChanges> compute_connect(const core::Block& block, int32_t h
             height - static_cast<int32_t>(coin->height) < params.coinbase_maturity) {
           return core::fail("bad-txns-premature-spend-of-coinbase");
         }
+        coin_heights.push_back(static_cast<int32_t>(coin->height));
         value_in += coin->out.value;
         if (!core::money_range(coin->out.value) || !core::money_range(value_in)) {
           return core::fail("bad-txns-inputvalues-outofrange");
@@ -105,6 +109,10 @@ core::Result<ConnectChanges> compute_connect(const core::Block& block, int32_t h
         } else {
           ch.undo.spent.push_back({op, *coin});
         }
+      }
+      if (!sequence_lock_satisfied(calculate_sequence_lock(tx, coin_heights, mtp_at), height,
+                                   prev_mtp)) {
+        return core::fail("bad-txns-nonfinal");
       }
       auto value_out = tx.total_output_value();
       if (!value_out) return core::fail(value_out.error());

@@ -17,6 +17,7 @@
 #include "node/chain_store.h"
 #include "node/coin.h"
 #include "node/script_verifier.h"
+#include "node/sequence_locks.h"
 
 namespace btr::node {
 
@@ -50,9 +51,11 @@ struct ConnectChanges {
 // ConnectBlock's checks, without touching storage. Reasons:
 // bad-txns-inputs-missingorspent, bad-txns-premature-spend-of-coinbase,
 // bad-txns-inputvalues-outofrange, bad-txns-in-belowout, bad-txns-fee-outofrange,
-// bad-blk-sigops, bad-cb-amount, and the script verifier's reason.
+// bad-txns-nonfinal (BIP68 sequence locks), bad-blk-sigops, bad-cb-amount, and
+// the script verifier's reason. mtp_at gives the median time past of the
+// block's ancestors (at heights below `height`), for BIP68's time locks.
 core::Result<ConnectChanges> compute_connect(const core::Block& block, int32_t height,
-                                             const CoinLookup& lookup,
+                                             const MedianTimeAt& mtp_at, const CoinLookup& lookup,
                                              const ScriptVerifier& verifier,
                                              const core::ChainParams& params);
 

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "node/tx_amount.h"
+
 namespace btr::node {
 namespace {
 
@@ -58,7 +60,7 @@ std::vector<std::string> read_conf_file(const std::filesystem::path& path, bool*
 }
 
 void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::string& conf,
-                    bool& regtest, bool& testnet) {
+                    bool& regtest, bool& testnet, std::string& minrelaytxfee) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--network,--chain", c.network, "Network: main, testnet or regtest (default main)")
       ->check(CLI::IsMember({"main", "testnet", "regtest", "test"}));
@@ -70,8 +72,9 @@ void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::str
   app.add_option("--rpcport", c.rpcport,
                  "JSON-RPC port (default 8632, testnet 18632, regtest 18643; 0 = any free port, "
                  "written to DATADIR/rpcport)");
-  app.add_option("--port", c.port,
-                 "P2P port (default 8633/18633/18644); P2P arrives with the P2P issue");
+  app.add_option("--port", c.port, "P2P port (default 8633/18633/18644; 0 = any free port)");
+  app.add_option("--bind", c.bind, "Accept P2P connections on this address (default: all)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--rpcbind", c.rpcbind, "Address to bind the RPC server to (default 127.0.0.1)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option(
@@ -82,15 +85,15 @@ void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::str
   app.add_option("--rpcuser", c.rpcuser, "RPC user name (else cookie authentication)");
   app.add_option("--rpcpassword", c.rpcpassword, "RPC password");
   app.add_option("--connect", c.connect,
-                 "Connect only to this peer; stored now, P2P arrives with the P2P issue")
+                 "Connect only to this peer (repeatable; 0 = no automatic connections)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--addnode", c.addnode,
-                 "Add a peer to connect to; stored now, P2P arrives with the P2P issue")
+                 "Add a peer to connect to and keep connected (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--listen", c.listen,
-               "Accept P2P connections (default 1); P2P arrives with the P2P issue");
+               "Accept P2P connections (default 1)");
   app.add_option("--maxconnections", c.maxconnections,
-                 "Maximum P2P connections (default 125); P2P arrives with the P2P issue");
+                 "Maximum P2P connections (default 125: 8 outbound, the rest inbound)");
   app.add_option("--blocknotify", c.blocknotify,
                  "Run this shell command when the best block changes (%s = block hash)");
   app.add_option("--zmqpubhashblock", c.zmqpubhashblock,
@@ -110,6 +113,26 @@ void define_options(CLI::App& app, NodeConfig& c, std::string& datadir, std::str
   app.add_option("--longpolltimeout", c.longpoll_timeout_s,
                  "Seconds a getblocktemplate long poll waits before answering (default 60)");
   app.add_option("--rpcmaxbody", c.rpc_max_body_bytes, "Largest RPC request body in bytes");
+  app.add_option("--maxmempool", c.maxmempool_mb,
+                 "Keep the transaction memory pool below this many megabytes (default 300)");
+  app.add_option("--mempoolexpiry", c.mempoolexpiry_hours,
+                 "Do not keep transactions in the mempool longer than this many hours (default "
+                 "336)");
+  app.add_option("--minrelaytxfee", minrelaytxfee,
+                 "Lowest fee rate, in BTR per 1000 bytes, for relay and mempool (default 0.00001)");
+  app.add_flag("--acceptnonstdtxn", c.acceptnonstdtxn,
+               "Accept non-standard transactions into the mempool (default 0)");
+  app.add_option("--limitancestorcount", c.limitancestorcount,
+                 "Most in-mempool ancestors of a mempool transaction, itself included (default "
+                 "25)");
+  app.add_flag("--disablewallet", c.disablewallet,
+               "Run without the wallet: no wallet.sqlite, no wallet RPCs (default 0)");
+  app.add_option("--fallbackfee", c.fallbackfee,
+                 "Wallet fee rate in BTR per 1000 bytes when estimatesmartfee has no estimate "
+                 "(default 0.0002)");
+  app.add_option("--limitdescendantcount", c.limitdescendantcount,
+                 "Most in-mempool descendants of a mempool transaction, itself included (default "
+                 "25)");
 }
 
 }  // namespace
@@ -151,7 +174,8 @@ ConfigParse parse_node_config(int argc, const char* const* argv) {
   bool regtest = false;
   bool testnet = false;
   CLI::App app("btr-node: BitSilver full node with the mining JSON-RPC interface", "btr-node");
-  define_options(app, c, datadir, conf, regtest, testnet);
+  std::string minrelaytxfee;
+  define_options(app, c, datadir, conf, regtest, testnet, minrelaytxfee);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
   try {
     app.parse(reversed);
@@ -166,6 +190,11 @@ ConfigParse parse_node_config(int argc, const char* const* argv) {
   if (c.network == "test") c.network = "testnet";
   c.datadir = network_datadir(datadir.empty() ? base : std::filesystem::path(datadir), c.network);
   c.conf = conf_ok ? conf_path : std::filesystem::path();
+  if (!minrelaytxfee.empty()) {
+    auto fee = parse_coin_amount(minrelaytxfee);
+    if (!fee) return {std::nullopt, 1, "Error: Invalid amount for -minrelaytxfee=" + minrelaytxfee};
+    c.minrelaytxfee_per_kb = *fee;
+  }
   if (c.rpcuser.empty() != c.rpcpassword.empty()) {
     return {std::nullopt, 1, "Error: set both rpcuser and rpcpassword, or neither (cookie)"};
   }

@@ -22,8 +22,9 @@ struct NodeConfig {
   std::vector<std::string> rpcallowip;
   std::string rpcuser;
   std::string rpcpassword;
-  std::vector<std::string> connect;  // P2P: stored for the P2P issue
+  std::vector<std::string> connect;  // P2P: only these peers ("0": no automatic ones)
   std::vector<std::string> addnode;
+  std::vector<std::string> bind;  // P2P listen addresses (default: all interfaces)
   bool listen = true;
   int maxconnections = 125;
   std::string blocknotify;
@@ -37,6 +38,16 @@ struct NodeConfig {
   size_t rpc_max_body_bytes = 16 * 1024 * 1024;
   int rpcservertimeout = 30;
   int longpoll_timeout_s = 60;
+  // Mempool policy (Core's names and defaults).
+  uint64_t maxmempool_mb = 300;
+  int64_t mempoolexpiry_hours = 336;
+  int64_t minrelaytxfee_per_kb = 1000;  // from --minrelaytxfee in coins per kvB
+  bool acceptnonstdtxn = false;
+  size_t limitancestorcount = 25;
+  size_t limitdescendantcount = 25;
+  // Wallet (node/wallet/).
+  bool disablewallet = false;
+  std::string fallbackfee = "0.0002";  // coins per 1000 bytes when no estimate exists
 };
 
 struct ConfigParse {

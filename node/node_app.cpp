@@ -7,6 +7,8 @@
 
 #include "node/log.h"
 #include "node/node_context.h"
+#include "node/rpc_wallet.h"
+#include "node/tx_amount.h"
 
 namespace btr::node {
 namespace {
@@ -111,13 +113,21 @@ int NodeApp::start() {
     return 1;
   }
   chain_->set_tip_listener([this](const BlockIndex& tip) { on_tip(tip); });
+  start_mempool();
 
   ctx_ = std::make_unique<NodeContext>(NodeContext{*params_, *chain_, config_, dispatcher_,
                                                    *longpoll_, [this] { request_stop(); },
                                                    wall_clock(), config_.datadir / "debug.log"});
+  ctx_->mempool = mempool_.get();
+  ctx_->fee_estimator = fee_estimator_.get();
   register_blockchain_rpcs(*ctx_);
   register_mining_rpcs(*ctx_);
   register_misc_rpcs(*ctx_);
+  register_mempool_rpcs(*ctx_);
+  register_net_rpcs(*ctx_);
+  if (const int rc = start_net(); rc != 0) return rc;
+  register_raw_transaction_rpcs(*ctx_);
+  if (const int rc = start_wallet(); rc != 0) return rc;
 
   RpcAuth auth;
   if (!config_.rpcpassword.empty()) {
@@ -174,9 +184,79 @@ int NodeApp::start() {
   return 0;
 }
 
+int NodeApp::start_net() {
+  net::NetOptions o;
+  o.connect = config_.connect;
+  o.addnode = config_.addnode;
+  o.listen = config_.listen;
+  o.bind = config_.bind;
+  o.port = config_.port.value_or(params_->p2p_port);
+  o.max_connections = config_.maxconnections;
+  o.datadir = config_.datadir;
+  net_ = std::make_unique<net::NetManager>(&loop_, *chain_, std::move(o));
+  if (auto st = net_->start(); !st) {
+    log_error(st.error());
+    return 1;
+  }
+  net_->attach_mempool(*mempool_);
+  ctx_->net = net_.get();
+  return 0;
+}
+
+void NodeApp::start_mempool() {
+  MempoolOptions o;
+  o.max_bytes = config_.maxmempool_mb * 1000 * 1000;  // Core counts -maxmempool in MB
+  o.expiry_seconds = config_.mempoolexpiry_hours * 3600;
+  o.policy.min_relay_fee_per_kb = config_.minrelaytxfee_per_kb;
+  o.require_standard = !config_.acceptnonstdtxn;
+  o.ancestor_limit = config_.limitancestorcount;
+  o.descendant_limit = config_.limitdescendantcount;
+  mempool_ = std::make_unique<Mempool>(*chain_, verifier_, o, &wall_clock);
+  mempool_->set_change_callback([this] {
+    if (longpoll_) longpoll_->mempool_changed();
+  });
+  fee_estimator_ = std::make_unique<FeeEstimator>(*chain_);
+  fee_estimator_->load_recent();
+}
+
+int NodeApp::start_wallet() {
+  if (config_.disablewallet) {
+    log_info("wallet disabled");
+    return 0;
+  }
+  auto fallback = parse_coin_amount(config_.fallbackfee);
+  if (!fallback) {
+    log_error("fallbackfee: " + fallback.error());
+    return 1;
+  }
+  wallet::WalletOptions options;
+  options.fallback_fee_per_kb = *fallback;
+  auto w = wallet::Wallet::open(config_.datadir / "wallet.sqlite", *params_, *chain_,
+                                mempool_.get(), options, &wall_clock);
+  if (!w) {
+    log_error("wallet: " + w.error());
+    return 1;
+  }
+  wallet_ = std::move(*w);
+  if (fee_estimator_) {
+    wallet_->set_fee_estimator(
+        [fe = fee_estimator_.get()](int target) { return fe->estimate(target); });
+  }
+  register_wallet_rpcs(*ctx_, *wallet_);
+  uv_timer_init(&loop_, &wallet_timer_);
+  wallet_timer_.data = this;
+  uv_timer_start(
+      &wallet_timer_,
+      [](uv_timer_t* t) { static_cast<NodeApp*>(t->data)->wallet_->keys().relock_if_due(); }, 1000,
+      1000);
+  return 0;
+}
+
 void NodeApp::request_stop() {
   if (stopping_) return;
   stopping_ = true;
+  if (net_) net_->stop();
+  if (wallet_) uv_close(reinterpret_cast<uv_handle_t*>(&wallet_timer_), nullptr);
   // Parked long polls get their answer, then every handle closes and the
   // loop runs out of work.
   longpoll_->close();

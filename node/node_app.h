@@ -11,12 +11,16 @@
 #include "node/chain_state.h"
 #include "node/chain_store.h"
 #include "node/config.h"
+#include "node/fee_estimator.h"
 #include "node/longpoll.h"
+#include "node/mempool.h"
+#include "node/net/net_manager.h"
 #include "node/node_context.h"
 #include "node/notifier.h"
 #include "node/rpc_dispatcher.h"
 #include "node/rpc_server.h"
 #include "node/script_verifier.h"
+#include "node/wallet/wallet.h"
 
 namespace btr::node {
 
@@ -32,7 +36,10 @@ class NodeApp {
 
  private:
   int start();
+  void start_mempool();
+  int start_net();
   int verify_utxo();
+  int start_wallet();
   void request_stop();
   void on_tip(const BlockIndex& tip);
 
@@ -40,9 +47,14 @@ class NodeApp {
   const core::ChainParams* params_ = nullptr;
   uv_loop_t loop_{};
   std::unique_ptr<ChainStore> store_;
-  // ISSUE-6 SWAP POINT: the interpreter-backed verifier replaces this one.
-  UnavailableScriptVerifier verifier_;
+  // One verifier (and so one signature cache) for blocks and the mempool.
+  InterpreterScriptVerifier verifier_;
   std::unique_ptr<ChainState> chain_;
+  std::unique_ptr<Mempool> mempool_;
+  std::unique_ptr<FeeEstimator> fee_estimator_;
+  std::unique_ptr<net::NetManager> net_;  // after chain_ and mempool_: destroyed first
+  std::unique_ptr<wallet::Wallet> wallet_;  // null with -disablewallet; destroyed before the chain
+  uv_timer_t wallet_timer_{};               // relocks the wallet when walletpassphrase ends
   RpcDispatcher dispatcher_;
   std::unique_ptr<RpcServer> rpc_;
   std::unique_ptr<LongPollHub> longpoll_;

@@ -14,6 +14,12 @@
 
 namespace btr::node {
 
+class FeeEstimator;
+class Mempool;
+namespace net {
+class NetManager;
+}
+
 struct NodeContext {
   const core::ChainParams& params;
   ChainState& chain;
@@ -23,10 +29,15 @@ struct NodeContext {
   std::function<void()> request_stop;
   int64_t start_time = 0;
   std::filesystem::path log_path;
+  Mempool* mempool = nullptr;  // set once the pool exists (node/mempool.h)
+  FeeEstimator* fee_estimator = nullptr;
+  net::NetManager* net = nullptr;  // null with networking off (node/net/)
 };
 
 void register_blockchain_rpcs(NodeContext& ctx);
 void register_mining_rpcs(NodeContext& ctx);
 void register_misc_rpcs(NodeContext& ctx);
+void register_mempool_rpcs(NodeContext& ctx);
+void register_net_rpcs(NodeContext& ctx);
 
 }  // namespace btr::node

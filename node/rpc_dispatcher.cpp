@@ -9,17 +9,36 @@ json error_object(const RpcError& e) {
   return json{{"code", e.code}, {"message", e.message}};
 }
 
+// Stands in the response for a raw result until the text is spliced in.
+constexpr const char* kRawMarker = "\x01raw-result\x01";
+
+json result_or_marker(const RpcOutcome& out) {
+  return out.raw_result ? json(kRawMarker) : out.result;
+}
+
+// response.dump() with the raw result text in place of the marker.
+std::string dump_with_raw(const json& response, const std::shared_ptr<const std::string>& raw) {
+  std::string text = response.dump();
+  if (!raw) return text;
+  static const std::string dumped_marker = json(kRawMarker).dump();
+  // "result" sorts after "error", "id" and "jsonrpc": the last match is it,
+  // even if a client chose the marker as its id.
+  const size_t at = text.rfind(dumped_marker);
+  if (at != std::string::npos) text.replace(at, dumped_marker.size(), *raw);
+  return text;
+}
+
 json make_response(bool v2, const json& id, const RpcOutcome& out) {
   if (v2) {
     json r = {{"jsonrpc", "2.0"}};
     if (out.ok)
-      r["result"] = out.result;
+      r["result"] = result_or_marker(out);
     else
       r["error"] = error_object(out.error);
     r["id"] = id;
     return r;
   }
-  return json{{"result", out.ok ? out.result : json(nullptr)},
+  return json{{"result", out.ok ? result_or_marker(out) : json(nullptr)},
               {"error", out.ok ? json(nullptr) : error_object(out.error)},
               {"id", id}};
 }
@@ -61,11 +80,10 @@ std::string RpcDispatcher::help(const std::string& method) const {
   return out;
 }
 
-void RpcDispatcher::handle_one(const json& request,
-                               std::function<void(json response, int status)> done) {
+void RpcDispatcher::handle_one(const json& request, OneDone done) {
   if (!request.is_object()) {
     RpcOutcome bad = RpcOutcome::failure(rpc_code::kInvalidRequest, "Invalid Request object");
-    done(make_response(false, nullptr, bad), 400);
+    done(make_response(false, nullptr, bad), 400, nullptr);
     return;
   }
   const json id = request.contains("id") ? request["id"] : json(nullptr);
@@ -77,17 +95,18 @@ void RpcDispatcher::handle_one(const json& request,
     } else if (ver != "1.0") {
       RpcOutcome bad =
           RpcOutcome::failure(rpc_code::kInvalidRequest, "JSON-RPC version not supported");
-      done(make_response(false, id, bad), 400);
+      done(make_response(false, id, bad), 400, nullptr);
       return;
     }
   }
   const bool notification = v2 && !request.contains("id");
   auto finish = [v2, id, notification, done](const RpcOutcome& out) {
     if (notification) {
-      done(nullptr, 204);
+      done(nullptr, 204, nullptr);
       return;
     }
-    done(make_response(v2, id, out), out.ok || v2 ? 200 : legacy_http_status(out.error.code));
+    done(make_response(v2, id, out), out.ok || v2 ? 200 : legacy_http_status(out.error.code),
+         out.ok ? out.raw_result : nullptr);
   };
   if (!request.contains("method") || !request["method"].is_string()) {
     finish(RpcOutcome::failure(rpc_code::kInvalidRequest, "Method must be a string"));
@@ -150,8 +169,8 @@ void RpcDispatcher::handle(const std::string& body, Reply reply) {
     return;
   }
   if (request.is_object()) {
-    handle_one(request, [reply](json response, int status) {
-      reply(status, response.is_null() ? std::string() : response.dump() + "\n");
+    handle_one(request, [reply](json response, int status, std::shared_ptr<const std::string> raw) {
+      reply(status, response.is_null() ? std::string() : dump_with_raw(response, raw) + "\n");
     });
     return;
   }
@@ -174,10 +193,13 @@ void RpcDispatcher::handle(const std::string& body, Reply reply) {
     batch->reply(200, out.dump() + "\n");
   };
   for (size_t i = 0; i < request.size(); ++i) {
-    handle_one(request[i], [batch, i, complete](json response, int) {
-      batch->responses[i] = std::move(response);
-      complete();
-    });
+    handle_one(request[i],
+               [batch, i, complete](json response, int, std::shared_ptr<const std::string> raw) {
+                 // Batches are rare: a raw result is parsed back into the tree.
+                 if (raw) response["result"] = json::parse(*raw);
+                 batch->responses[i] = std::move(response);
+                 complete();
+               });
   }
   complete();
 }

@@ -47,10 +47,17 @@ struct RpcOutcome {
   bool ok = true;
   json result;
   RpcError error;
+  // The result as JSON text, used instead of `result` when set: a large
+  // cached answer (getblocktemplate with thousands of transactions) is sent
+  // without building and serializing its tree again.
+  std::shared_ptr<const std::string> raw_result;
 
-  static RpcOutcome success(json value) { return {true, std::move(value), {}}; }
+  static RpcOutcome success(json value) { return {true, std::move(value), {}, nullptr}; }
+  static RpcOutcome success_raw(std::shared_ptr<const std::string> text) {
+    return {true, nullptr, {}, std::move(text)};
+  }
   static RpcOutcome failure(int code, std::string message) {
-    return {false, nullptr, {code, std::move(message)}};
+    return {false, nullptr, {code, std::move(message)}, nullptr};
   }
 };
 
@@ -77,7 +84,10 @@ class RpcDispatcher {
   void handle(const std::string& body, Reply reply);
   // Runs one request object already parsed; done gets the response object
   // (or nullptr for a JSON-RPC 2.0 notification) and the legacy HTTP status.
-  void handle_one(const json& request, std::function<void(json response, int status)> done);
+  // raw: the result's JSON text when the method answered with success_raw.
+  using OneDone =
+      std::function<void(json response, int status, std::shared_ptr<const std::string> raw)>;
+  void handle_one(const json& request, OneDone done);
 
   std::string help(const std::string& method) const;
   std::vector<std::string> method_names() const;

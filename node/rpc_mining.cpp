@@ -5,41 +5,95 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/crypto/sha256.h"
 #include "core/hex.h"
 #include "core/pow.h"
+#include "core/subsidy.h"
 #include "core/validation.h"
 #include "node/block_assembly.h"
+#include "node/mempool.h"
 #include "node/node_context.h"
 #include "node/rpc_util.h"
 
 namespace btr::node {
 namespace {
 
-json template_json(NodeContext& ctx) {
+// The `transactions` array as JSON text, written directly: every value is
+// hex or a number, so nothing needs escaping, and a 2,000-transaction list
+// is written in a fraction of the time a JSON tree takes.
+std::string template_transactions(const BlockTemplate& t) {
+  std::string out = "[";
+  for (size_t i = 1; i < t.block.transactions.size(); ++i) {
+    const core::Transaction& tx = t.block.transactions[i];
+    const TemplateTx& info = t.tx_info[i - 1];
+    const std::vector<uint8_t> raw = tx.serialize();
+    const std::string txid = core::sha256d(raw).to_display_hex();
+    if (i > 1) out += ',';
+    // No witness: hash (the wtxid) equals txid, weight is 4 x size.
+    out += "{\"data\":\"" + core::to_hex(raw) + "\",\"txid\":\"" + txid + "\",\"hash\":\"" + txid +
+           "\",\"depends\":[";
+    for (size_t d = 0; d < info.depends.size(); ++d) {
+      out += (d > 0 ? "," : "") + std::to_string(info.depends[d]);
+    }
+    out += "],\"fee\":" + std::to_string(info.fee) + ",\"sigops\":" + std::to_string(info.sigops) +
+           ",\"weight\":" + std::to_string(raw.size() * 4) + "}";
+  }
+  return out + "]";
+}
+
+// The transaction part of the last template, kept as JSON text while the
+// pool is unchanged: a pool polling every few hundred milliseconds asks for
+// the same 2,000 transactions again and again. A new tip alone does not
+// stale it: whatever a block confirms or conflicts with leaves the pool
+// (changing its sequence), and what stays remains valid for the next
+// height (lock times and maturity only ever loosen as the chain grows).
+struct TemplateCache {
+  uint64_t pool_sequence = 0;
+  bool valid = false;
+  std::string transactions_text;
+  core::Amount fees = 0;
+};
+
+// getblocktemplate's answer as JSON text (RpcOutcome::success_raw).
+std::shared_ptr<const std::string> template_text(NodeContext& ctx, TemplateCache& cache) {
   const ChainState& chain = ctx.chain;
-  // The payout script is the pool's business: only the header fields and
-  // the value matter here, so an empty script stands in.
-  const BlockTemplate t = make_block_template(chain, {});
+  const uint64_t sequence = ctx.mempool != nullptr ? ctx.mempool->sequence() : 0;
+  const bool fresh = cache.valid && cache.pool_sequence == sequence;
+  // The payout script is the pool's business: only the header fields, the
+  // transactions and the value matter here, so an empty script stands in.
+  // With a fresh cache only the header part is built (no transactions).
+  const BlockTemplate t = assemble_block(chain, fresh ? nullptr : ctx.mempool, {});
+  if (!fresh) {
+    core::Amount fees = 0;
+    for (const TemplateTx& info : t.tx_info) fees += info.fee;
+    cache = {sequence, true, template_transactions(t), fees};
+  }
+  const core::Amount coinbase_value = core::block_subsidy(t.height) + cache.fees;
   const core::ChainParams& p = ctx.params;
-  return {{"capabilities", json::array({"proposal"})},
-          {"version", p.template_version},
-          {"rules", json::array()},
-          {"vbavailable", json::object()},
-          {"vbrequired", 0},
-          {"previousblockhash", t.block.header.prev_block.to_display_hex()},
-          {"transactions", json::array()},
-          {"coinbaseaux", json::object()},
-          {"coinbasevalue", t.coinbase_value},
-          {"longpollid", ctx.longpoll.current_id()},
-          {"target", t.target.to_hex()},
-          {"mintime", t.mintime},
-          {"mutable", json::array({"time", "transactions", "prevblock"})},
-          {"noncerange", "00000000ffffffff"},
-          {"sigoplimit", p.max_block_sigops},
-          {"sizelimit", p.max_block_size},
-          {"curtime", t.block.header.time},
-          {"bits", compact_hex(t.block.header.bits)},
-          {"height", t.height}};
+  static const char* kPlaceholder = "\x02transactions\x02";
+  const json head = {{"capabilities", json::array({"proposal"})},
+                     {"version", p.template_version},
+                     {"rules", json::array()},
+                     {"vbavailable", json::object()},
+                     {"vbrequired", 0},
+                     {"previousblockhash", t.block.header.prev_block.to_display_hex()},
+                     {"transactions", kPlaceholder},
+                     {"coinbaseaux", json::object()},
+                     {"coinbasevalue", coinbase_value},
+                     {"longpollid", ctx.longpoll.current_id()},
+                     {"target", t.target.to_hex()},
+                     {"mintime", t.mintime},
+                     {"mutable", json::array({"time", "transactions", "prevblock"})},
+                     {"noncerange", "00000000ffffffff"},
+                     {"sigoplimit", p.max_block_sigops},
+                     {"sizelimit", p.max_block_size},
+                     {"curtime", t.block.header.time},
+                     {"bits", compact_hex(t.block.header.bits)},
+                     {"height", t.height}};
+  std::string text = head.dump();
+  static const std::string dumped_placeholder = json(kPlaceholder).dump();
+  text.replace(text.find(dumped_placeholder), dumped_placeholder.size(), cache.transactions_text);
+  return std::make_shared<const std::string>(std::move(text));
 }
 
 core::Result<core::Block> decode_block(const std::string& hex) {
@@ -65,7 +119,8 @@ json proposal(NodeContext& ctx, const json& request) {
   return reason ? json(*reason) : json(nullptr);
 }
 
-void getblocktemplate(NodeContext& ctx, const json& params, RpcDone done) {
+void getblocktemplate(NodeContext& ctx, const std::shared_ptr<TemplateCache>& cache,
+                      const json& params, RpcDone done) {
   const json* req = param(params, 0);
   if (req != nullptr && !req->is_object()) {
     done(RpcOutcome::failure(rpc_code::kTypeError,
@@ -85,10 +140,11 @@ void getblocktemplate(NodeContext& ctx, const json& params, RpcDone done) {
   const bool wait = request.contains("longpollid") && request["longpollid"].is_string() &&
                     request["longpollid"].get<std::string>() == ctx.longpoll.current_id();
   if (!wait) {
-    done(RpcOutcome::success(template_json(ctx)));
+    done(RpcOutcome::success_raw(template_text(ctx, *cache)));
     return;
   }
-  ctx.longpoll.wait([&ctx, done] { done(RpcOutcome::success(template_json(ctx))); });
+  ctx.longpoll.wait(
+      [&ctx, cache, done] { done(RpcOutcome::success_raw(template_text(ctx, *cache))); });
 }
 
 json submitblock(NodeContext& ctx, const json& params) {
@@ -135,12 +191,8 @@ core::Address decode_address_or_throw(NodeContext& ctx, const std::string& text)
   return *addr;
 }
 
-core::Hash256 mine_and_submit(NodeContext& ctx, std::span<const uint8_t> script,
-                              std::vector<core::Transaction> txs, uint64_t& tries_left, bool submit,
-                              std::string* hex_out) {
-  BlockTemplate t = make_block_template(ctx.chain, script, std::move(txs));
-  const uint64_t before = tries_left;
-  (void)before;
+core::Hash256 submit_mined(NodeContext& ctx, BlockTemplate t, uint64_t& tries_left, bool submit,
+                           std::string* hex_out) {
   if (!mine_block(t.block, ctx.params.pow_limit, tries_left)) {
     throw RpcException{rpc_code::kMiscError, "Exhausted maxtries without finding a block"};
   }
@@ -163,9 +215,34 @@ json generatetoaddress(NodeContext& ctx, const json& params) {
   const std::vector<uint8_t> script = core::address_script(addr);
   json hashes = json::array();
   for (int64_t i = 0; i < n; ++i) {
-    hashes.push_back(mine_and_submit(ctx, script, {}, tries, true, nullptr).to_display_hex());
+    // As Core's generatetoaddress: the block takes the pool's best transactions.
+    BlockTemplate t = assemble_block(ctx.chain, ctx.mempool, script);
+    hashes.push_back(submit_mined(ctx, std::move(t), tries, true, nullptr).to_display_hex());
   }
   return hashes;
+}
+
+// generateblock's list holds raw transactions or txids of pool transactions.
+core::Transaction generateblock_tx(NodeContext& ctx, const std::string& s) {
+  if (s.size() == 64) {
+    auto txid = core::Hash256::from_display_hex(s);
+    if (txid) {
+      const MempoolEntry* e = ctx.mempool != nullptr ? ctx.mempool->get(*txid) : nullptr;
+      if (e == nullptr) {
+        throw RpcException{rpc_code::kInvalidAddressOrKey, "Transaction " + s + " not in mempool."};
+      }
+      return *e->tx;
+    }
+  }
+  auto bytes = core::from_hex(s);
+  auto tx = bytes ? core::Transaction::parse(*bytes)
+                  : core::Result<core::Transaction>(core::fail("not hex"));
+  if (!tx) {
+    throw RpcException{
+        rpc_code::kDeserializationError,
+        "Transaction decode failed for " + s + ". Make sure the tx has at least one input."};
+  }
+  return std::move(*tx);
 }
 
 json generateblock(NodeContext& ctx, const json& params) {
@@ -177,23 +254,16 @@ json generateblock(NodeContext& ctx, const json& params) {
     for (const json& item : *list) {
       if (!item.is_string())
         throw RpcException{rpc_code::kTypeError, "transactions must be strings"};
-      const std::string s = item.get<std::string>();
-      auto bytes = core::from_hex(s);
-      auto tx = bytes ? core::Transaction::parse(*bytes)
-                      : core::Result<core::Transaction>(core::fail("x"));
-      if (!tx) {
-        // A txid would name a mempool transaction; there is no mempool yet.
-        throw RpcException{rpc_code::kInvalidAddressOrKey,
-                           "Transaction decode failed for " + s + " (txids need the mempool)"};
-      }
-      txs.push_back(std::move(*tx));
+      txs.push_back(generateblock_tx(ctx, item.get<std::string>()));
     }
   }
   const bool submit = param_bool(params, 2, true);
   uint64_t tries = 1000000;
   std::string hex;
-  const core::Hash256 hash =
-      mine_and_submit(ctx, core::address_script(addr), std::move(txs), tries, submit, &hex);
+  // Core's generateblock pays the subsidy only: the transactions' fees are
+  // not added to the coinbase.
+  BlockTemplate t = make_block_template(ctx.chain, core::address_script(addr), std::move(txs));
+  const core::Hash256 hash = submit_mined(ctx, std::move(t), tries, submit, &hex);
   json out = {{"hash", hash.to_display_hex()}};
   if (!submit) out["hex"] = hex;
   return out;
@@ -203,6 +273,7 @@ json generateblock(NodeContext& ctx, const json& params) {
 
 void register_mining_rpcs(NodeContext& ctx) {
   RpcDispatcher& d = ctx.dispatcher;
+  auto cache = std::make_shared<TemplateCache>();
   d.add({"getblocktemplate",
          "mining",
          {"template_request"},
@@ -210,8 +281,8 @@ void register_mining_rpcs(NodeContext& ctx) {
          "Returns a block template (BIP22/23). template_request: {\"mode\": "
          "\"template\"|\"proposal\", "
          "\"data\": hex (proposal), \"longpollid\": id (waits for a new tip)}.",
-         [&ctx](const json& params, RpcDone done) {
-           getblocktemplate(ctx, params, std::move(done));
+         [&ctx, cache](const json& params, RpcDone done) {
+           getblocktemplate(ctx, cache, params, std::move(done));
          }});
   d.add({"submitblock",
          "mining",
@@ -229,7 +300,7 @@ void register_mining_rpcs(NodeContext& ctx) {
            return json{{"blocks", t->height()},
                        {"difficulty", core::difficulty_from_bits(t->rec.header.bits)},
                        {"networkhashps", network_hashps(ctx.chain, 120, -1)},
-                       {"pooledtx", 0},
+                       {"pooledtx", ctx.mempool != nullptr ? ctx.mempool->size() : 0},
                        {"chain", ctx.params.network == core::Network::kTestnet
                                      ? "test"
                                      : std::string(ctx.params.name)},

@@ -1,34 +1,24 @@
 #pragma once
 // The seam between block validation and the script interpreter. Block
-// connection asks a ScriptVerifier about every non-coinbase input. The
-// interpreter arrives with its own issue (issue 6); until then the node runs
-// UnavailableScriptVerifier, which refuses every spend with the reason
-// "script-verify-unavailable", so no coin can move on a chain this node
-// validates before scripts are checked.
-//
-// ISSUE-6 SWAP POINT: implement ScriptVerifier with the interpreter and pass
-// it to ChainState instead of UnavailableScriptVerifier (node/node_app.cpp).
+// connection asks a ScriptVerifier about every non-coinbase input; the node
+// runs InterpreterScriptVerifier (core/script/interpreter.h) with one
+// signature cache shared with the mempool, so signatures checked on relay
+// are not checked again when their block connects.
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "core/result.h"
+#include "core/script/interpreter.h"
+#include "core/script/sig_cache.h"
 #include "core/transaction.h"
 
 namespace btr::node {
 
-// The script rules chain.md requires for every block (Bitcoin's names).
-namespace script_flags {
-inline constexpr uint32_t kP2sh = 1u << 0;
-inline constexpr uint32_t kStrictEnc = 1u << 1;
-inline constexpr uint32_t kDerSig = 1u << 2;
-inline constexpr uint32_t kLowS = 1u << 3;
-inline constexpr uint32_t kNullDummy = 1u << 4;
-inline constexpr uint32_t kCheckLockTimeVerify = 1u << 9;
-inline constexpr uint32_t kCheckSequenceVerify = 1u << 10;
-inline constexpr uint32_t kConsensus =
-    kP2sh | kStrictEnc | kDerSig | kLowS | kNullDummy | kCheckLockTimeVerify | kCheckSequenceVerify;
-}  // namespace script_flags
+// The script rules chain.md requires for every block (Bitcoin's names and
+// bits, defined with the interpreter).
+namespace script_flags = core::script::flags;  // kP2sh ... kConsensus, kStandard
 
 class ScriptVerifier {
  public:
@@ -38,7 +28,24 @@ class ScriptVerifier {
                               const core::TxOut& spent, uint32_t flags) const = 0;
 };
 
-// Placeholder until the interpreter exists: refuses every spend.
+// The real verifier. Owns the signature cache (bounded; thread-safe),
+// salted with `cache_salt` or, when empty, with fresh random bytes.
+class InterpreterScriptVerifier final : public ScriptVerifier {
+ public:
+  explicit InterpreterScriptVerifier(
+      size_t cache_capacity = core::script::SignatureCache::kDefaultCapacity,
+      std::span<const uint8_t> cache_salt = {});
+  // Reasons: "mandatory-script-verify-flag-failed (<script error>)", as Bitcoin.
+  core::Status verify(const core::Transaction& tx, size_t input_index, const core::TxOut& spent,
+                      uint32_t flags) const override;
+  core::script::SignatureCache& cache() const { return cache_; }
+
+ private:
+  mutable core::script::SignatureCache cache_;
+};
+
+// Refuses every spend ("script-verify-unavailable"); kept for tests that
+// must show block validation consults the verifier.
 class UnavailableScriptVerifier final : public ScriptVerifier {
  public:
   core::Status verify(const core::Transaction& tx, size_t input_index, const core::TxOut& spent,

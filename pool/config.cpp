@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pool/http_client.h"
+
 namespace btr::pool {
 namespace {
 
@@ -39,7 +41,7 @@ core::Status apply_port(const json& j, PortConfig& p) {
   BTR_TRY(check_known(
       j,
       {"port", "difficulty", "min_difficulty", "max_difficulty", "target_share_interval_s",
-       "retarget_interval_s", "extranonce2_size", "allow_fractional"},
+       "retarget_interval_s", "extranonce2_size", "allow_fractional", "payout_scheme"},
       "a port"));
   int port = p.port;
   BTR_TRY(read_key(j, "port", port));
@@ -52,16 +54,52 @@ core::Status apply_port(const json& j, PortConfig& p) {
   BTR_TRY(read_key(j, "retarget_interval_s", p.retarget_interval_s));
   BTR_TRY(read_key(j, "extranonce2_size", p.extranonce2_size));
   BTR_TRY(read_key(j, "allow_fractional", p.allow_fractional));
+  BTR_TRY(read_key(j, "payout_scheme", p.payout_scheme));
   return core::Status::success();
 }
 
 core::Status apply_payout(const json& j, PayoutConfig& p) {
   BTR_TRY(
-      check_known(j, {"scheme", "fee_percent", "fee_address", "pplns_window_factor"}, "payout"));
+      check_known(j,
+                  {"scheme", "fee_percent", "fee_address", "pplns_window_factor",
+                   "pplns_min_output", "pplns_max_outputs"},
+                  "payout"));
   BTR_TRY(read_key(j, "scheme", p.scheme));
   BTR_TRY(read_key(j, "fee_percent", p.fee_percent));
   BTR_TRY(read_key(j, "fee_address", p.fee_address));
   BTR_TRY(read_key(j, "pplns_window_factor", p.pplns_window_factor));
+  BTR_TRY(read_key(j, "pplns_min_output", p.pplns_min_output));
+  BTR_TRY(read_key(j, "pplns_max_outputs", p.pplns_max_outputs));
+  return core::Status::success();
+}
+
+core::Status validate_payout(const PoolConfig& cfg) {
+  bool pplns = cfg.payout.scheme == "pplns";
+  if (!pplns && cfg.payout.scheme != "solo") {
+    return core::fail("config: payout scheme must be solo or pplns");
+  }
+  for (const PortConfig& p : cfg.ports) {
+    if (!p.payout_scheme.empty() && p.payout_scheme != "solo" && p.payout_scheme != "pplns")
+      return core::fail("config: a port's payout_scheme must be solo or pplns");
+    pplns = pplns || p.payout_scheme == "pplns";
+  }
+  if (!cfg.payout.fee_address.empty() &&
+      !core::decode_address(cfg.payout.fee_address, address_prefixes(cfg.network)).ok()) {
+    return core::fail("config: fee_address is not a " + std::string(network_name(cfg.network)) +
+                      " address");
+  }
+  // Carried balances sit in the operator's output until they are paid.
+  if (pplns && cfg.payout.fee_address.empty())
+    return core::fail("config: pplns needs payout.fee_address (the operator's output)");
+  if (!(cfg.payout.pplns_window_factor > 0) || cfg.payout.pplns_window_factor > 1000)
+    return core::fail("config: pplns_window_factor must be in (0, 1000]");
+  if (cfg.payout.pplns_min_output < 0) return core::fail("config: pplns_min_output < 0");
+  if (cfg.payout.pplns_max_outputs < 1 || cfg.payout.pplns_max_outputs > 1000)
+    return core::fail("config: pplns_max_outputs must be 1..1000");
+  if (!cfg.webhook_url.empty() && !parse_http_url(cfg.webhook_url).ok())
+    return core::fail("config: webhook_url must be http://HOST:PORT/path");
+  if (!(cfg.worker_offline_s >= 10)) return core::fail("config: worker_offline_s < 10");
+  if (cfg.stats_horizon_s < 3600) return core::fail("config: stats_horizon_s < 3600");
   return core::Status::success();
 }
 
@@ -143,7 +181,13 @@ core::Status apply_config_json(const std::string& text, PoolConfig& cfg) {
                        "template_refresh_s",
                        "longpoll",
                        "ntime_window_s",
-                       "jobs_kept"},
+                       "jobs_kept",
+                       "webhook_url",
+                       "worker_offline_s",
+                       "stats_horizon_s",
+                       "admin_token",
+                       "shutdown_reconnect",
+                       "shutdown_reconnect_wait_s"},
                       "the top level"));
   if (j.contains("network")) {
     std::string name;
@@ -197,6 +241,12 @@ core::Status apply_config_json(const std::string& text, PoolConfig& cfg) {
   BTR_TRY(read_key(j, "longpoll", cfg.longpoll));
   BTR_TRY(read_key(j, "ntime_window_s", cfg.ntime_window_s));
   BTR_TRY(read_key(j, "jobs_kept", cfg.jobs_kept));
+  BTR_TRY(read_key(j, "webhook_url", cfg.webhook_url));
+  BTR_TRY(read_key(j, "worker_offline_s", cfg.worker_offline_s));
+  BTR_TRY(read_key(j, "stats_horizon_s", cfg.stats_horizon_s));
+  BTR_TRY(read_key(j, "admin_token", cfg.admin_token));
+  BTR_TRY(read_key(j, "shutdown_reconnect", cfg.shutdown_reconnect));
+  BTR_TRY(read_key(j, "shutdown_reconnect_wait_s", cfg.shutdown_reconnect_wait_s));
   return core::Status::success();
 }
 
@@ -219,15 +269,20 @@ core::Status validate_config(const PoolConfig& cfg) {
       return core::fail("config: share and retarget intervals must be positive");
     }
   }
-  if (cfg.payout.scheme != "solo" && cfg.payout.scheme != "pplns") {
-    return core::fail("config: payout scheme must be solo or pplns");
-  }
+  if (auto st = validate_payout(cfg); !st.ok()) return st;
   if (cfg.payout.fee_percent < 0 || cfg.payout.fee_percent > 100) {
     return core::fail("config: fee_percent must be 0..100");
   }
   if (cfg.bind.empty()) return core::fail("config: bind needs at least one address");
   if (cfg.max_connections_per_ip < 1) return core::fail("config: max_connections_per_ip < 1");
   if (cfg.jobs_kept < 1) return core::fail("config: jobs_kept < 1");
+  // Below 1 s no rolled share fits; past a day the node's future-time rule refuses the block.
+  if (cfg.ntime_window_s < 1 || cfg.ntime_window_s > 86400) {
+    return core::fail("config: ntime_window_s must be 1..86400");
+  }
+  if (cfg.shutdown_reconnect_wait_s < 0 || cfg.shutdown_reconnect_wait_s > 3600) {
+    return core::fail("config: shutdown_reconnect_wait_s must be 0..3600");
+  }
   if (cfg.max_line_bytes < 512) return core::fail("config: max_line_bytes < 512");
   if (!cfg.node_cookie.empty() && !cfg.node_user.empty()) {
     return core::fail("config: give node_cookie or node_user/node_password, not both");
@@ -244,7 +299,9 @@ std::string pool_config_help() {
   node_cookie        path of btr-node's .cookie (re-read at each reconnect)
   node_user, node_password   RPC Basic auth instead of the cookie
   zmq_hashblock      "tcp://HOST:PORT" of btr-node's ZMQ hashblock publisher (optional)
-  api_port           HTTP API port (used by the accounting issue; 0 = off)
+  api_port           HTTP port (0 = off): dashboard at /, JSON API /api/pool, /api/blocks,
+                     /api/block/HASH|HEIGHT, /api/address/ADDR, /api/workers, /api/hashrate,
+                     Prometheus /metrics
   stratum_port       sets the port number of the first entry of "ports"
   bind               ["0.0.0.0","::"]: addresses every stratum port listens on (IPv4 and IPv6)
   pool_tag           text in every coinbase scriptSig             (default "/btr-pool/")
@@ -253,11 +310,27 @@ std::string pool_config_help() {
                         "extranonce2_size": 8, "allow_fractional": false }, ...]
                      regtest default: difficulty 0.001, min_difficulty 0.00001, fractional allowed
   payout             { "scheme": "solo"|"pplns", "fee_percent": 0, "fee_address": "",
-                       "pplns_window_factor": 2 }
+                       "pplns_window_factor": 2, "pplns_min_output": 10000,
+                       "pplns_max_outputs": 20 }
+                     solo: the finder's address gets the value minus the fee. pplns: every job
+                     pays the last N = factor * network difficulty of shares in proportion; dues
+                     under pplns_min_output, or past the pplns_max_outputs largest, are carried
+                     as balances in the operator's output (fee_address, required) and paid in a
+                     later coinbase. Fee = floor(value * round(fee_percent*100) / 10000).
+                     A port may override the scheme with "payout_scheme".
+  webhook_url        "http://HOST:PORT/path": JSON POST on block found / confirmed / orphaned
+                     and worker offline (never blocks the pool; failures are logged)
+  worker_offline_s   (600) silence after which a worker is reported offline
+  stats_horizon_s    (86400) raw share slices kept at least this long (then rolled up)
   max_connections_per_ip (20000), subscribe_timeout_s (30), write_high_water_bytes (262144),
   write_stall_timeout_s (10), invalid_share_ban_threshold (100 invalid shares in a row),
   invalid_share_ban_s (600), max_line_bytes (16384), block_poll_interval_s (0.1),
-  template_refresh_s (30), longpoll (true), ntime_window_s (7000), jobs_kept (4)
+  template_refresh_s (30), longpoll (true), ntime_window_s (7000: a share's ntime may be at
+  most this many seconds after its job's), jobs_kept (4)
+  admin_token        secret for POST /api/admin/reconnect and /api/admin/set_extranonce on the
+                     api_port (header "Authorization: Bearer TOKEN"); empty = admin routes refused
+  shutdown_reconnect (false): on SIGINT/SIGTERM send every miner client.reconnect to this pool,
+                     to wait shutdown_reconnect_wait_s (5) seconds, so a planned restart keeps them
 )";
 }
 

@@ -29,13 +29,16 @@ struct PortConfig {
   double retarget_interval_s = 30.0;
   int extranonce2_size = 8;
   bool allow_fractional = false;  // difficulty below 1 allowed on this port
+  std::string payout_scheme;      // "solo" | "pplns"; "" = the pool's payout.scheme
 };
 
 struct PayoutConfig {
-  std::string scheme = "solo";  // "solo" or "pplns" (the accounting issue implements pplns)
+  std::string scheme = "solo";  // "solo" or "pplns" (pool/payout/payout_plan.h)
   double fee_percent = 0.0;
-  std::string fee_address;
+  std::string fee_address;  // the operator's output; required by PPLNS (carried balances)
   double pplns_window_factor = 2.0;  // N = factor * network difficulty
+  int64_t pplns_min_output = 10000;  // base units; smaller dues are carried
+  int pplns_max_outputs = 20;        // miner outputs per coinbase, largest first
 };
 
 struct PoolConfig {
@@ -46,10 +49,14 @@ struct PoolConfig {
   std::string node_user;
   std::string node_password;
   std::string zmq_hashblock;  // e.g. tcp://127.0.0.1:28332; empty = off
-  int api_port = 0;           // reserved for the API of the accounting issue; 0 = off
+  int api_port = 0;           // JSON API, /metrics and dashboard (pool/http); 0 = off
   std::vector<std::string> bind = {"0.0.0.0", "::"};
   std::vector<PortConfig> ports;
   PayoutConfig payout;
+  // Accounting (pool/ledger.h, pool/webhook.h).
+  std::string webhook_url;            // http://HOST:PORT/path; "" = no notifications
+  double worker_offline_s = 600;      // a worker silent this long is reported offline
+  int64_t stats_horizon_s = 86400;    // raw share slices kept at least this long
   std::string pool_tag = "/btr-pool/";
 
   // Connection hygiene.
@@ -65,8 +72,15 @@ struct PoolConfig {
   double block_poll_interval_s = 0.1;  // getbestblockhash fallback poll
   double template_refresh_s = 30.0;    // new template at least this often
   bool longpoll = true;
-  int ntime_window_s = 7000;
-  int jobs_kept = 4;  // templates whose jobs stay valid until the tip moves
+  int ntime_window_s = 7000;  // a share's ntime may be at most this far after its job's
+  int jobs_kept = 4;          // templates whose jobs stay valid until the tip moves
+
+  // Administration (pool/admin_routes.h). Empty token: the admin routes refuse every request.
+  std::string admin_token;
+  // On a clean shutdown, ask every miner to come back (client.reconnect to this same pool,
+  // waiting shutdown_reconnect_wait_s first) so a planned restart does not send them to backups.
+  bool shutdown_reconnect = false;
+  int shutdown_reconnect_wait_s = 5;
 };
 
 // Defaults for a network: ports, difficulties (regtest starts at 0.001 with a

@@ -21,12 +21,12 @@ class PoolServer;
 
 struct Connection {
   Connection(PoolServer* owner, size_t port, const VardiffConfig& vd, size_t max_line,
-             Vardiff::Clock::time_point now)
+             Vardiff::Clock::time_point now, size_t remembered_jobs)
       : server(owner),
         port_index(port),
         framer(max_line),
         vardiff(vd, now),
-        tracker(vd.start_difficulty) {}
+        tracker(vd.start_difficulty, remembered_jobs) {}
 
   uv_tcp_t tcp{};  // tcp.data == this
   PoolServer* server;
@@ -54,6 +54,10 @@ struct Connection {
   bool difficulty_pending = true;  // set_difficulty goes out before the next notify
   uint64_t sent_template_serial = 0;
   std::string last_job_id;
+  // Jobs sent before the last mining.set_extranonce (refused as stale), and
+  // the tip generation they belong to: a new tip makes the list moot.
+  std::vector<std::string> retired_jobs;
+  uint64_t retired_generation = 0;
 
   // Hygiene.
   int invalid_streak = 0;        // invalid shares since the last accepted one

@@ -23,6 +23,7 @@
 #include "core/result.h"
 #include "core/uint256.h"
 #include "pool/block_template.h"
+#include "pool/payout/payout_plan.h"
 #include "stratum/messages.h"
 
 namespace btr::pool {
@@ -51,6 +52,10 @@ struct Job {
   size_t extranonce2_size = kDefaultExtranonce2Size;
   core::Uint256 network_target;  // from the template's bits
   uint32_t height = 0;
+  // Who the coinbase pays and why (balances, carries); the ledger records
+  // exactly this plan when the job finds a block. Null for jobs built
+  // without the ledger (tests, old callers).
+  std::shared_ptr<const payout::PayoutPlan> plan;
 };
 
 // Outputs must be non-empty, each amount >= 0, and sum exactly to the

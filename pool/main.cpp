@@ -80,7 +80,7 @@ PoolConfig build_config(const CliValues& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"btr-pool: BitSilver Stratum v1 pool server (solo payouts until accounting lands)"};
+  CLI::App app{"btr-pool: BitSilver Stratum v1 pool server (SOLO or PPLNS payouts, HTTP API)"};
   app.footer(btr::pool::pool_config_help());
   CliValues v;
   app.add_option("--network", v.network, "main | testnet | regtest (default main)");
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   app.add_option("--node-password", v.node_password, "RPC password");
   app.add_option("--zmq-hashblock", v.zmq, "btr-node ZMQ hashblock endpoint, tcp://HOST:PORT");
   app.add_option("--stratum-port", v.stratum_port, "port of the first stratum port (default 3333)");
-  app.add_option("--api-port", v.api_port, "HTTP API port (accounting issue; 0 = off)");
+  app.add_option("--api-port", v.api_port, "HTTP port of the JSON API, /metrics and the dashboard (0 = off)");
   app.add_option("--bind", v.bind, "listen address, repeatable (default 0.0.0.0 and ::)");
   app.add_option("--config", v.config_file, "JSON config file (format below)");
   CLI11_PARSE(app, argc, argv);

@@ -5,7 +5,9 @@
 #include <ctime>
 #include <random>
 
+#include "pool/admin_routes.h"
 #include "pool/block_template.h"
+#include "pool/ledger_service.h"
 #include "pool/rlimit.h"
 
 namespace btr::pool {
@@ -59,18 +61,7 @@ void on_written(uv_write_t* req, int) {
   delete static_cast<WriteReq*>(req->data);
 }
 
-std::string peer_ip(uv_tcp_t* tcp) {
-  sockaddr_storage ss{};
-  int len = sizeof ss;
-  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
-  char ip[INET6_ADDRSTRLEN] = "?";
-  if (ss.ss_family == AF_INET) {
-    uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&ss), ip, sizeof ip);
-  } else if (ss.ss_family == AF_INET6) {
-    uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&ss), ip, sizeof ip);
-  }
-  return ip;
-}
+using http::peer_ip;  // pool/http/api_server.h
 
 VardiffConfig vardiff_config(const PortConfig& p) {
   VardiffConfig v;
@@ -110,7 +101,10 @@ PoolServer::PoolServer(PoolConfig config, std::unique_ptr<Ledger> ledger)
       work_(cfg_.pool_tag, fee_settings(cfg_), static_cast<unsigned>(cfg_.jobs_kept)),
       extranonce1_(random_u32()),
       ip_guard_(cfg_.max_connections_per_ip),
-      prefixes_(address_prefixes(cfg_.network)) {}
+      prefixes_(address_prefixes(cfg_.network)),
+      api_(std::make_unique<http::ApiServer>()) {
+  add_admin_routes(*api_, *this);
+}
 
 PoolServer::~PoolServer() = default;
 
@@ -120,13 +114,18 @@ core::Status PoolServer::start(uv_loop_t* loop, bool handle_signals) {
   pool_log("open-file limit %llu (hard %llu)%s", static_cast<unsigned long long>(lim.soft),
            static_cast<unsigned long long>(lim.hard), lim.raised ? ", raised" : "");
   if (!ledger_) {
-    auto l = SqliteLedger::open(cfg_.datadir + "/pool.sqlite");
+    auto l = SqliteLedger::open(cfg_.datadir + "/pool.sqlite", ledger_options(cfg_));
     if (!l.ok()) return core::fail(l.error());
     ledger_ = std::move(l).value();
   }
   auto url = parse_http_url(cfg_.node_url);
   if (!url.ok()) return core::fail(url.error());
+  if (auto st = start_accounting(*url); !st.ok()) return st;
   if (auto st = listen_all(); !st.ok()) return st;
+  if (cfg_.api_port > 0) {
+    const std::string host = cfg_.bind.empty() ? "127.0.0.1" : cfg_.bind.front();
+    if (auto st = start_api(host, static_cast<uint16_t>(cfg_.api_port)); !st.ok()) return st;
+  }
   NodeClientOptions opt;
   opt.url = *url;
   opt.credentials = RpcCredentials{cfg_.node_cookie, cfg_.node_user, cfg_.node_password};
@@ -136,7 +135,8 @@ core::Status PoolServer::start(uv_loop_t* loop, bool handle_signals) {
   opt.longpoll = cfg_.longpoll;
   NodeEvents ev;
   ev.on_template = [this](nlohmann::json t) { on_template(std::move(t)); };
-  ev.on_node_state = [](bool up, const std::string& why) {
+  ev.on_node_state = [this](bool up, const std::string& why) {
+    if (accounting_) accounting_->on_node_state(up);
     if (up) {
       pool_log("node reachable");
     } else {
@@ -213,6 +213,13 @@ core::Status PoolServer::listen_all() {
   return core::Status::success();
 }
 
+core::Status PoolServer::start_api(const std::string& host, uint16_t port) {
+  if (auto st = api_->listen(loop_, host, port); !st.ok()) return st;
+  api_listening_ = true;
+  pool_log("HTTP API on %s port %u", host.c_str(), api_->port());
+  return core::Status::success();
+}
+
 std::vector<uint16_t> PoolServer::bound_ports() const {
   std::vector<uint16_t> out(cfg_.ports.size(), 0);
   for (const auto& l : listeners_) {
@@ -227,8 +234,11 @@ void PoolServer::request_stop() {
 
 void PoolServer::on_new_connection(uv_stream_t* listener, size_t port_index) {
   const PortConfig& port = cfg_.ports[port_index];
+  // Remembered job difficulties: every job that can still be valid (jobs_kept
+  // templates), plus resends after difficulty changes and set_extranonce.
+  const auto remembered = static_cast<size_t>(cfg_.jobs_kept) * 2 + 4;
   auto* c = new Connection(this, port_index, vardiff_config(port), cfg_.max_line_bytes,
-                           Vardiff::Clock::now());
+                           Vardiff::Clock::now(), remembered);
   uv_tcp_init(loop_, &c->tcp);
   c->tcp.data = c;
   c->id = next_connection_id_++;
@@ -272,6 +282,9 @@ void PoolServer::on_read(Connection& c, ssize_t nread, const uv_buf_t* buf) {
     if (c.closing) return;
     handle_line(c, *line);
   }
+  // Idle miners are most of a big pool: give back the read buffer between
+  // messages instead of keeping a few hundred bytes per connection.
+  if (c.framer.buffered() == 0) c.framer = stratum::LineFramer(cfg_.max_line_bytes);
 }
 
 void PoolServer::send(Connection& c, std::string line) {
@@ -378,6 +391,7 @@ void PoolServer::on_sweep() {
     ip_guard_.sweep(now);
     if (auto st = ledger_->flush(); !st.ok())
       pool_log("ledger flush failed: %s", st.error().c_str());
+    if (accounting_) accounting_->tick();
   }
 }
 
@@ -385,13 +399,22 @@ void PoolServer::shutdown() {
   if (stopping_) return;
   stopping_ = true;
   pool_log("stopping: closing %zu connections", connections_.size());
+  if (cfg_.shutdown_reconnect) {
+    // A planned restart: miners come back here after the wait instead of
+    // failing over to their backup pools.
+    stratum::Reconnect same_pool;
+    same_pool.wait_s = static_cast<uint32_t>(cfg_.shutdown_reconnect_wait_s);
+    reconnect_sessions(SessionFilter{}, same_pool);
+  }
   for (auto& l : listeners_) {
     if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&l->tcp))) {
       uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp), nullptr);
     }
   }
   for (size_t i = 0; i < connections_.size(); ++i) close_connection(*connections_[i], "shutdown");
+  if (api_listening_) api_->close();
   if (node_) node_->stop();
+  if (accounting_) accounting_->stop();
   uv_timer_stop(&sweep_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
@@ -418,6 +441,7 @@ void PoolServer::on_template(nlohmann::json tmpl) {
   const uint32_t height = shared->height;
   const auto up = work_.on_template(std::move(shared));
   if (!up.changed) return;
+  if (accounting_) accounting_->on_template(*work_.current_template(), up.new_tip);
   ++stats_.templates;
   const int64_t t1 = monotonic_ms();
   broadcast_jobs(up.new_tip);
@@ -443,6 +467,7 @@ void PoolServer::on_submit_result(const SubmitOutcome& o) {
   pool_log("block %s at height %lld by %s: %s", ev.hash.c_str(), static_cast<long long>(ev.height),
            ev.worker.c_str(), o.result.c_str());
   ledger_->on_block(ev);
+  if (accounting_) accounting_->on_block(ev);
 }
 
 }  // namespace btr::pool

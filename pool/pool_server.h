@@ -18,9 +18,11 @@
 #include <vector>
 
 #include "core/result.h"
+#include "pool/admin_actions.h"
 #include "pool/config.h"
 #include "pool/connection.h"
 #include "pool/extranonce.h"
+#include "pool/http/api_server.h"
 #include "pool/ip_guard.h"
 #include "pool/ledger.h"
 #include "pool/node_client.h"
@@ -28,6 +30,8 @@
 #include "stratum/codec.h"
 
 namespace btr::pool {
+
+class LedgerService;
 
 struct PoolStats {
   std::atomic<uint64_t> connections{0};  // open now
@@ -56,12 +60,35 @@ class PoolServer {
   std::vector<uint16_t> bound_ports() const;
   const PoolStats& stats() const { return stats_; }
   const PoolConfig& config() const { return cfg_; }
+  uv_loop_t* loop() const { return loop_; }
+
+  // The HTTP API (pool/http/api_server.h) on the pool's loop, with the admin
+  // routes (pool/admin_routes.h) registered. start() opens it on the first
+  // bind address and api_port when api_port is set; tests call start_api
+  // with port 0 (ephemeral) on the loop thread. Other modules add their
+  // routes to api() (routes may be added before or after listening).
+  core::Status start_api(const std::string& host, uint16_t port);
+  http::ApiServer& api() { return *api_; }
+  uint16_t api_port() const { return api_->port(); }
+
+  // Admin actions (admin_actions.cpp); loop thread only (the API server's
+  // handlers run there). Each returns how many sessions it reached.
+  // client.reconnect to the matching subscribed sessions; `where` all empty
+  // means "this same pool" (every miner understands that form).
+  size_t reconnect_sessions(const SessionFilter& who, const stratum::Reconnect& where);
+  // Matching sessions that sent mining.extranonce.subscribe get a new unique
+  // extranonce1 (mining.set_extranonce); their earlier jobs are refused as
+  // stale from then on and a fresh job (new id, clean_jobs) follows at once.
+  size_t renew_extranonce(const SessionFilter& who);
+  // One object per open session: id, ip, user agent, workers, extranonce1...
+  nlohmann::json sessions_json() const;
 
  private:
   friend struct ServerCallbacks;
 
   // pool_server.cpp: sockets, timers, lifetime.
   core::Status listen_all();
+  core::Status start_accounting(const HttpUrl& node_url);  // ledger_service.cpp
   void on_new_connection(uv_stream_t* listener, size_t port_index);
   void on_read(Connection& c, ssize_t nread, const uv_buf_t* buf);
   void send(Connection& c, std::shared_ptr<const std::string> line);
@@ -82,6 +109,9 @@ class PoolServer {
   void send_job(Connection& c, bool clean);
   void broadcast_jobs(bool clean);
   void penalize(Connection& c, const char* why);
+  bool job_retired(Connection& c, const std::string& job_id);
+  // Who the session's jobs pay (its port's scheme); needs c.payout.
+  PayoutSet payout_set(const Connection& c) const;
 
   // Node events (on the loop thread).
   void on_template(nlohmann::json tmpl);
@@ -89,12 +119,15 @@ class PoolServer {
 
   PoolConfig cfg_;
   std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerService> accounting_;  // payouts, confirmations, API (ledger_service.h)
   uv_loop_t* loop_ = nullptr;
   std::unique_ptr<NodeClient> node_;
   WorkManager work_;
   Extranonce1Allocator extranonce1_;
   IpGuard ip_guard_;
   core::AddressPrefixes prefixes_;
+  std::unique_ptr<http::ApiServer> api_;
+  bool api_listening_ = false;
 
   struct Listener {
     uv_tcp_t tcp{};

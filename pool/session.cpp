@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/hex.h"
+#include "pool/ledger_service.h"
 #include "pool/pool_server.h"
 #include "pool/share_validator.h"
 #include "stratum/errors.h"
@@ -52,7 +53,12 @@ void PoolServer::handle_line(Connection& c, std::string_view line) {
         } else if constexpr (std::is_same_v<T, stratum::SuggestDifficulty>) {
           handle_suggest(c, id, m);
         } else if constexpr (std::is_same_v<T, stratum::Submit>) {
+          const auto t0 = std::chrono::steady_clock::now();
           handle_submit(c, id, m);
+          if (accounting_) {
+            accounting_->observe_share_latency(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+          }
         } else if constexpr (std::is_same_v<T, stratum::ExtranonceSubscribe>) {
           // NiceHash extension: we may later move the miner with set_extranonce.
           c.extranonce_subscribed = true;
@@ -123,9 +129,20 @@ void PoolServer::handle_suggest(Connection& c, const stratum::MessageId& id,
   if (!c.last_job_id.empty()) send_job(c, false);
 }
 
+PayoutSet PoolServer::payout_set(const Connection& c) const {
+  PayoutSet p;
+  p.miner_script = c.payout->script_pubkey;
+  p.extranonce2_size = c.extranonce2_size;
+  p.miner_address = c.payout->address;
+  const std::string& port_scheme = cfg_.ports[c.port_index].payout_scheme;
+  // validate_config checked both names.
+  (void)payout::parse_scheme(port_scheme.empty() ? cfg_.payout.scheme : port_scheme, p.scheme);
+  return p;
+}
+
 void PoolServer::send_job(Connection& c, bool clean) {
   if (c.closing || !c.subscribed || !c.payout) return;
-  const JobLines* jl = work_.job_for(PayoutSet{c.payout->script_pubkey, c.extranonce2_size});
+  const JobLines* jl = work_.job_for(payout_set(c));
   if (jl == nullptr) return;
   if (c.difficulty_pending) {
     const double d = c.vardiff.difficulty();
@@ -171,11 +188,17 @@ void PoolServer::handle_submit(Connection& c, const stratum::MessageId& id,
     refuse(stratum::ErrorCode::kUnauthorized, stratum::reason::kUnauthorized);
     return;
   }
+  // Hashed with an extranonce1 this session no longer has (set_extranonce).
+  if (job_retired(c, m.job_id)) {
+    refuse(stratum::ErrorCode::kJobNotFound, stratum::reason::kStale);
+    return;
+  }
   ShareContext ctx;
   ctx.authorized_workers = c.workers;
   ctx.extranonce1 = *c.extranonce1;
   ctx.version_mask = c.version_mask;
   ctx.difficulty = &c.tracker;
+  ctx.ntime_window_s = static_cast<uint32_t>(cfg_.ntime_window_s);
   ShareOutcome o = validate_share(m, ctx, work_.jobs());
 
   // A block goes to the node before anything else happens to the share.
@@ -188,6 +211,7 @@ void PoolServer::handle_submit(Connection& c, const stratum::MessageId& id,
     b.address = ev.address;
     b.worker = ev.worker;
     b.share_difficulty = o.share_difficulty;
+    b.plan = o.job->plan;  // the ledger records exactly what this coinbase pays
     b.unix_time = ev.unix_time;
     node_->submit_block(tag, std::move(o.block_hex), b.hash, b.prev_hash);
     ++stats_.blocks_submitted;

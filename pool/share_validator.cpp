@@ -52,9 +52,9 @@ ShareOutcome validate_share(const stratum::Submit& submit, const ShareContext& c
   if (submit.extranonce2.size() != job.extranonce2_size)
     return refuse(out, ErrorCode::kOther, reason::kInvalidNonce2Length);
 
-  // 4. ntime window, as ckpool: [job ntime, job ntime + 7000].
+  // 4. ntime window, as ckpool: [job ntime, job ntime + window] (7000 s by default).
   const uint64_t job_ntime = job.notify.ntime;
-  if (submit.ntime < job_ntime || uint64_t{submit.ntime} > job_ntime + kMaxNtimeAhead)
+  if (submit.ntime < job_ntime || uint64_t{submit.ntime} > job_ntime + context.ntime_window_s)
     return refuse(out, ErrorCode::kOther, reason::kNtimeOutOfRange);
 
   // 5. Version bits only inside the negotiated mask; BIP310 final version.

@@ -4,7 +4,7 @@
 //  1. params[0] is an authorized worker of the session      (24 "Worker mismatch")
 //  2. known job; not from before the current tip            (21 "Invalid JobID" / "Stale")
 //  3. extranonce2 length exactly the job's                   (20 "Invalid nonce2 length")
-//  4. job.ntime <= ntime <= job.ntime + 7000                 (20 "Ntime out of range")
+//  4. job.ntime <= ntime <= job.ntime + ntime_window_s       (20 "Ntime out of range")
 //  5. version bits only inside the negotiated mask           (20 "Invalid version mask")
 //     final version = (job & ~mask) | (bits & mask); the job's version when
 //     no 6th param is sent
@@ -30,6 +30,7 @@
 
 namespace btr::pool {
 
+// ckpool's window, the default of PoolConfig::ntime_window_s.
 inline constexpr uint32_t kMaxNtimeAhead = 7000;
 
 struct ShareContext {
@@ -37,7 +38,8 @@ struct ShareContext {
   std::span<const uint8_t> extranonce1;
   uint32_t version_mask = 0;  // negotiated by mining.configure; 0 = no rolling
   const ShareDifficultyTracker* difficulty = nullptr;  // required
-  bool subscribed = true;  // false: refused first with 25 "Not subscribed"
+  bool subscribed = true;                    // false: refused first with 25 "Not subscribed"
+  uint32_t ntime_window_s = kMaxNtimeAhead;  // ntime may be this far after the job's
 };
 
 struct ShareOutcome {

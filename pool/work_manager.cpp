@@ -51,13 +51,40 @@ WorkManager::Update WorkManager::on_template(std::shared_ptr<const BlockTemplate
   return up;
 }
 
-const JobLines* WorkManager::job_for(const PayoutSet& payout) {
-  if (current_ == nullptr) return nullptr;
+namespace {
+
+std::string payout_key(const PayoutSet& payout) {
+  // PPLNS jobs do not depend on the miner: one key per extranonce2 size.
+  if (payout.scheme == payout::Scheme::kPplns)
+    return std::string("pplns/") + static_cast<char>(payout.extranonce2_size);
   std::string key(payout.miner_script.begin(), payout.miner_script.end());
   key.push_back(static_cast<char>(payout.extranonce2_size));
+  return key;
+}
+
+}  // namespace
+
+void WorkManager::renew_job(const PayoutSet& payout) {
+  by_payout_.erase(payout_key(payout));
+  // The shared PPLNS job of that size too: a renewed session must get a job
+  // id it never had (the old one stays valid for everybody else).
+  by_payout_.erase(payout_key(PayoutSet({}, payout.extranonce2_size, payout::Scheme::kPplns)));
+}
+
+const JobLines* WorkManager::job_for(const PayoutSet& payout) {
+  if (current_ == nullptr) return nullptr;
+  std::string key = payout_key(payout);
   if (auto it = by_payout_.find(key); it != by_payout_.end()) return &it->second;
 
-  const auto outputs = solo_payouts(current_->coinbase_value, payout.miner_script, fee_);
+  std::optional<PlannedPayout> planned;
+  if (planner_) {
+    planned = planner_(payout, *current_);
+    if (!planned) return nullptr;
+  } else {
+    planned =
+        PlannedPayout{nullptr, solo_payouts(current_->coinbase_value, payout.miner_script, fee_)};
+  }
+  const std::vector<PayoutOutput>& outputs = planned->outputs;
   JobOptions opts;
   opts.pool_tag = pool_tag_;
   opts.extranonce2_size = payout.extranonce2_size;
@@ -69,6 +96,7 @@ const JobLines* WorkManager::job_for(const PayoutSet& payout) {
     return nullptr;
   }
   auto job = std::make_shared<Job>(std::move(built).value());
+  job->plan = std::move(planned->plan);
   JobLines lines;
   stratum::Notify n = job->notify;
   n.clean_jobs = true;

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,9 +30,29 @@ struct JobLines {
 // Who a job pays. Solo: the miner's script; the operator fee (if any) is a
 // second output.
 struct PayoutSet {
+  PayoutSet() = default;
+  PayoutSet(std::vector<uint8_t> script, size_t en2_size,
+            payout::Scheme payout_scheme = payout::Scheme::kSolo, std::string address = {})
+      : miner_script(std::move(script)),
+        extranonce2_size(en2_size),
+        scheme(payout_scheme),
+        miner_address(std::move(address)) {}
   std::vector<uint8_t> miner_script;
   size_t extranonce2_size = kDefaultExtranonce2Size;
+  // Accounting: PPLNS jobs pay the window, not the miner, so every PPLNS
+  // miner with the same extranonce2 size shares one job (and notify line).
+  payout::Scheme scheme = payout::Scheme::kSolo;
+  std::string miner_address;
 };
+
+// A job's payout from the ledger: the plan and its coinbase outputs.
+struct PlannedPayout {
+  std::shared_ptr<const payout::PayoutPlan> plan;
+  std::vector<PayoutOutput> outputs;
+};
+// Called whenever a job is built; nullopt: no job for this payout set now.
+using PayoutPlanner =
+    std::function<std::optional<PlannedPayout>(const PayoutSet&, const BlockTemplate&)>;
 
 struct FeeSettings {
   std::vector<uint8_t> script;  // empty: no fee output
@@ -59,6 +81,13 @@ class WorkManager {
   // The job of the current template for this payout set (built on first use);
   // nullptr when there is no work or the job could not be built.
   const JobLines* job_for(const PayoutSet& payout);
+  // Accounting hook: with a planner, every job's outputs come from it
+  // (recomputed at each build); without one, solo_payouts() as before.
+  void set_payout_planner(PayoutPlanner planner) { planner_ = std::move(planner); }
+  // Forgets the cached job of this payout set, so the next job_for builds a
+  // new one with a new id (the old job stays valid for whoever holds it).
+  // Used when a session's extranonce1 changes and its old job ids must die.
+  void renew_job(const PayoutSet& payout);
   JobStore& jobs() { return jobs_; }
   uint64_t template_serial() const { return serial_; }
   size_t cached_jobs() const { return by_payout_.size(); }
@@ -66,6 +95,7 @@ class WorkManager {
  private:
   std::string pool_tag_;
   FeeSettings fee_;
+  PayoutPlanner planner_;
   unsigned templates_kept_;
   std::shared_ptr<const BlockTemplate> current_;
   bool current_is_new_tip_ = true;

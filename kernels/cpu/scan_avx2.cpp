@@ -54,7 +54,7 @@ uint64_t scan_avx2(const ScanConstants& constants, uint32_t first, uint64_t coun
     const uint32_t base = first + static_cast<uint32_t>(done);
     const __m256i nonces = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(base)), lane);
     __m256i x[8];
-    lanes::first_hash<Avx2Ops>(constants, bswap(nonces), x);
+    lanes::first_hash<Avx2Ops>(constants, lanes::nonce_words<Avx2Ops>(constants, bswap(nonces)), x);
     const __m256i h7 = bswap(lanes::second_hash_h7<Avx2Ops>(x));
     // Unsigned h7 <= top  <=>  max(h7, top) == top.
     const __m256i le = _mm256_cmpeq_epi32(_mm256_max_epu32(h7, top), top);

@@ -36,7 +36,8 @@ uint64_t scan_portable(const ScanConstants& constants, uint32_t first, uint64_t 
   for (uint64_t i = 0; i < count; ++i) {
     const uint32_t nonce = first + static_cast<uint32_t>(i);
     uint32_t x[8];
-    lanes::first_hash<ScalarOps>(constants, bswap(nonce), x);
+    lanes::first_hash<ScalarOps>(constants, lanes::nonce_words<ScalarOps>(constants, bswap(nonce)),
+                                 x);
     const uint32_t h7 = lanes::second_hash_h7<ScalarOps>(x);
     if (bswap(h7) <= constants.target_top) {
       out.nonces[out.size++] = nonce;

@@ -15,9 +15,11 @@
 // Shortcuts used (see kernels/scan.h and kernels/sha256_mining.h for the constants):
 //  - first hash: midstate, rounds 0..2 and half of round 3 done on the host, K+W folded for the
 //    constant rounds 4..15, W16/W17 complete and W18/W19/W31/W32 partly precomputed;
-//  - second hash: round 0 folded with the initial state, K+W folded for the padding rounds 8..15,
-//    constant schedule terms folded, no T2 (a) after round 56, stop after round 60:
-//    H7 = e after round 60 + 0x5be0cd19.
+//  - second hash: round 0 folded with the initial state, the constant h of rounds 1..3 folded
+//    into K, K+W folded for the padding rounds 8..15, constant schedule terms folded, no T2 (a)
+//    after round 56, stop after round 60: H7 = e after round 60 + 0x5be0cd19;
+//  - the nonce-dependent inputs (a and e after round 3, W18, W19) come from nonce_words(), which
+//    a backend may replace with a cheaper form for its lanes (AVX-512 does).
 
 #include "kernels/scan.h"
 #include "kernels/sha256_mining.h"
@@ -35,14 +37,24 @@ BTR_LANES_INLINE typename Ops::R k() {
   return Ops::template constant<V>();
 }
 
-// One full round: d += T1, h = T1 + T2 (the caller renames the registers).
+// One full round whose h + K + W the caller has already summed into `hkw` (the second hash's
+// rounds 1..3 fold their constant h into K at compile time): d += T1, h = T1 + T2 (the caller
+// renames the registers).
+template <class Ops>
+BTR_LANES_INLINE void round_hkw(typename Ops::R a, typename Ops::R b, typename Ops::R c,
+                                typename Ops::R& d, typename Ops::R e, typename Ops::R f,
+                                typename Ops::R g, typename Ops::R& h, typename Ops::R hkw) {
+  const typename Ops::R t1 = Ops::add3(hkw, Ops::bsig1(e), Ops::ch(e, f, g));
+  d = Ops::add(d, t1);
+  h = Ops::add3(t1, Ops::bsig0(a), Ops::maj(a, b, c));
+}
+
+// One full round with K + W in `kw`.
 template <class Ops>
 BTR_LANES_INLINE void round(typename Ops::R a, typename Ops::R b, typename Ops::R c,
                             typename Ops::R& d, typename Ops::R e, typename Ops::R f,
                             typename Ops::R g, typename Ops::R& h, typename Ops::R kw) {
-  const typename Ops::R t1 = Ops::add3(Ops::add(h, kw), Ops::bsig1(e), Ops::ch(e, f, g));
-  d = Ops::add(d, t1);
-  h = Ops::add3(t1, Ops::bsig0(a), Ops::maj(a, b, c));
+  round_hkw<Ops>(a, b, c, d, e, f, g, h, Ops::add(h, kw));
 }
 
 // A round whose new a is never read again: only d += T1.
@@ -76,17 +88,31 @@ BTR_LANES_INLINE typename Ops::R kw(typename Ops::R w) {
   round<Ops>(c, d, e, f, g, h, a, b, kw<(I) + 6, Ops>(w6)); \
   round<Ops>(b, c, d, e, f, g, h, a, kw<(I) + 7, Ops>(w7))
 
-// First hash: state after the second header block for the lanes' W3 (byte-swapped nonces).
-// Writes the 8 output words (state + midstate) to out.
+// Everything of the first hash that depends on W3 (the byte-swapped nonce) directly: a and e
+// after round 3, W18 and W19. A backend that knows more about its lanes' W3 (AVX-512: a
+// lane-uniform part plus a constant per lane) builds these itself with fewer operations.
 template <class Ops>
-BTR_LANES_INLINE void first_hash(const ScanConstants& cst, typename Ops::R w3,
+struct NonceWords {
+  typename Ops::R a4, e4, w18, w19;
+};
+
+template <class Ops>
+BTR_LANES_INLINE NonceWords<Ops> nonce_words(const ScanConstants& cst, typename Ops::R w3) {
+  return {Ops::add(Ops::set1(cst.round3_a), w3), Ops::add(Ops::set1(cst.round3_e), w3),
+          Ops::add(Ops::set1(cst.w18_base), Ops::ssig0(w3)), Ops::add(Ops::set1(cst.w19_base), w3)};
+}
+
+// First hash: state after the second header block for the lanes' nonce words. Writes the 8
+// output words (state + midstate) to out.
+template <class Ops>
+BTR_LANES_INLINE void first_hash(const ScanConstants& cst, const NonceWords<Ops>& nw,
                                  typename Ops::R* out) {
   using R = typename Ops::R;
-  R a = Ops::add(Ops::set1(cst.round3_a), w3);
+  R a = nw.a4;
   R b = Ops::set1(cst.state2[0]);
   R c = Ops::set1(cst.state2[1]);
   R d = Ops::set1(cst.state2[2]);
-  R e = Ops::add(Ops::set1(cst.round3_e), w3);
+  R e = nw.e4;
   R f = Ops::set1(cst.state2[4]);
   R g = Ops::set1(cst.state2[5]);
   R h = Ops::set1(cst.state2[6]);
@@ -118,8 +144,8 @@ BTR_LANES_INLINE void first_hash(const ScanConstants& cst, typename Ops::R w3,
   }
   const R w16 = Ops::set1(cst.w16);
   const R w17 = Ops::set1(cst.w17);
-  const R w18 = Ops::add(Ops::set1(cst.w18_base), Ops::ssig0(w3));
-  const R w19 = Ops::add(Ops::set1(cst.w19_base), w3);
+  const R w18 = nw.w18;
+  const R w19 = nw.w19;
   const R w20 = Ops::add(Ops::ssig1(w18), k<sha::kH1W20Add, Ops>());
   const R w21 = Ops::ssig1(w19);
   const R w22 = Ops::add(Ops::ssig1(w20), k<sha::kH1W22Add, Ops>());
@@ -180,9 +206,10 @@ BTR_LANES_INLINE void first_hash(const ScanConstants& cst, typename Ops::R w3,
   out[7] = Ops::add(h, Ops::set1(cst.midstate[7]));
 }
 
-// Second hash of the 32-byte first hash x[0..7]; returns the final word H7 only.
+// Second hash of the 32-byte first hash x[0..7]; returns e after round 60, which is the final
+// word H7 minus kInit[7] (a backend comparing against a zero top word needs no more).
 template <class Ops>
-BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
+BTR_LANES_INLINE typename Ops::R second_hash_e61(const typename Ops::R* x) {
   using R = typename Ops::R;
   // Round 0 from the constant initial state.
   R a = Ops::add(x[0], k<sha::kH0A, Ops>());
@@ -193,10 +220,11 @@ BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
   R f = k<sha::kInit[4], Ops>();
   R g = k<sha::kInit[5], Ops>();
   R h = k<sha::kInit[6], Ops>();
-  // Rounds 1..7 with W = x[1..7]; the state names are rotated by one after round 0.
-  round<Ops>(a, b, c, d, e, f, g, h, kw<1, Ops>(x[1]));
-  round<Ops>(h, a, b, c, d, e, f, g, kw<2, Ops>(x[2]));
-  round<Ops>(g, h, a, b, c, d, e, f, kw<3, Ops>(x[3]));
+  // Rounds 1..7 with W = x[1..7]; the state names are rotated by one after round 0. In rounds
+  // 1..3, h is still an initial-state word: folded into K at compile time.
+  round_hkw<Ops>(a, b, c, d, e, f, g, h, Ops::add(x[1], k<sha::kInit[6] + sha::kK[1], Ops>()));
+  round_hkw<Ops>(h, a, b, c, d, e, f, g, Ops::add(x[2], k<sha::kInit[5] + sha::kK[2], Ops>()));
+  round_hkw<Ops>(g, h, a, b, c, d, e, f, Ops::add(x[3], k<sha::kInit[4] + sha::kK[3], Ops>()));
   round<Ops>(f, g, h, a, b, c, d, e, kw<4, Ops>(x[4]));
   round<Ops>(e, f, g, h, a, b, c, d, kw<5, Ops>(x[5]));
   round<Ops>(d, e, f, g, h, a, b, c, kw<6, Ops>(x[6]));
@@ -281,7 +309,13 @@ BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
   round_e_only<Ops>(b, c, d, e, f, kw<58, Ops>(w58));
   round_e_only<Ops>(a, b, c, d, e, kw<59, Ops>(w59));
   round_e_only<Ops>(h, a, b, c, d, kw<60, Ops>(w60));
-  return Ops::add(h, k<sha::kInit[7], Ops>());
+  return h;
+}
+
+// The final word H7 of the second hash.
+template <class Ops>
+BTR_LANES_INLINE typename Ops::R second_hash_h7(const typename Ops::R* x) {
+  return Ops::add(second_hash_e61<Ops>(x), k<sha::kInit[7], Ops>());
 }
 
 #undef BTR_ROUNDS8

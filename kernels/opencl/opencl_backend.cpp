@@ -133,6 +133,18 @@ core::Status OpenClBackend::init(unsigned index, const OpenClOptions& options) {
 
 core::Status OpenClBackend::apply_work_size(const OpenClOptions& options,
                                             const std::string& program_key) {
+  if (options.work_group_size != 0) {
+    // Asked for by the user: size the launches for it, remember nothing.
+    if (!options.tune) {
+      work_ = {device_.is_cpu ? uint32_t{1} << 18 : uint32_t{1} << 24, options.work_group_size};
+    } else {
+      auto measured = measure_work_size({options.work_group_size});
+      if (!measured) return core::fail(name() + ": work-group size: " + measured.error());
+      work_ = *measured;
+    }
+    set_chunk(work_.chunk);
+    return {};
+  }
   const bool cached = !options.cache_dir.empty();
   if (cached && load_work_size(tuning_path(options.cache_dir, program_key), work_)) {
     set_chunk(work_.chunk);
@@ -168,14 +180,20 @@ core::Result<double> OpenClBackend::time_launch(uint32_t chunk, uint32_t local) 
 
 // For each candidate work-group size: double the chunk until one launch takes kTargetLaunchMs,
 // then keep the size with the best rate at that chunk.
-core::Result<WorkSize> OpenClBackend::measure_work_size() {
+core::Result<WorkSize> OpenClBackend::measure_work_size(std::vector<uint32_t> locals) {
   size_t max_local = 0;
   if (clGetKernelWorkGroupInfo(kernel_.get(), device_.device, CL_KERNEL_WORK_GROUP_SIZE,
                                sizeof max_local, &max_local, nullptr) != CL_SUCCESS) {
     max_local = 64;
   }
-  const std::vector<uint32_t> locals =
-      device_.is_cpu ? std::vector<uint32_t>{16, 64} : std::vector<uint32_t>{0, 64, 128, 256};
+  if (locals.size() == 1 && locals[0] > max_local) {
+    return core::fail(std::to_string(locals[0]) + " is above the kernel's limit of " +
+                      std::to_string(max_local));
+  }
+  if (locals.empty()) {
+    locals =
+        device_.is_cpu ? std::vector<uint32_t>{16, 64} : std::vector<uint32_t>{0, 64, 128, 256};
+  }
   WorkSize best;
   double best_rate = 0;
   for (const uint32_t local : locals) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "kernels/gpu_pipeline.h"
@@ -26,6 +27,9 @@ struct OpenClOptions {
   // Nonces per work-item, 16 or 1 (see sha256d_scan.cl); anything else: 16 on CPU devices, 1 on
   // GPUs and accelerators.
   uint32_t lanes = 0;
+  // Work-group size to launch with instead of the tuned one (btr-miner's --work-size); 0: tune.
+  // The nonces per launch are still measured for it. Must not exceed the kernel's limit.
+  uint32_t work_group_size = 0;
 };
 
 // The lane count `options` selects for `device`.
@@ -75,7 +79,8 @@ class OpenClBackend final : public GpuPipelineBackend {
   core::Status init(unsigned index, const OpenClOptions& options);
   core::Status apply_work_size(const OpenClOptions& options, const std::string& program_key);
   core::Result<double> time_launch(uint32_t chunk, uint32_t local);
-  core::Result<WorkSize> measure_work_size();
+  // Best of the given work-group sizes (the device's usual candidates when empty).
+  core::Result<WorkSize> measure_work_size(std::vector<uint32_t> locals = {});
 
   unsigned index_ = 0;
   ClDevice device_;

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "core/block_header.h"
 #include "kernels/cpu/cpu_dispatch.h"
 #include "kernels/scan.h"
 #include "test/common/test_util.h"
@@ -117,6 +118,27 @@ void check_edges(const cpu::CpuBackendInfo& info) {
   CHECK(all.hashes == 5000);
 }
 
+// Targets whose top word is zero (every real difficulty): a backend may then test H7 == 0 only.
+// The genesis nonce is the one candidate of a window around it, and stays a candidate (but not
+// a hit) when the target is one below its hash. The window starts off any vector alignment.
+void check_zero_top_word(const cpu::CpuBackendInfo& info) {
+  const core::BlockHeader g = bitcoin_genesis();
+  const core::HeaderBytes h = g.serialize();
+  const uint32_t nonce = g.nonce;
+  const core::Uint256 value = reference_value(h, 1, nonce);
+  const core::Uint256 top_word_zero = core::Uint256::max() >> 32;
+  for (const core::Uint256& target : {value, top_word_zero}) {
+    const ScanResult r = scan_range(info, h, target, nonce - 37, uint64_t{nonce} + 51);
+    REQUIRE(r.hits.size() == 1);
+    CHECK(r.hits[0].nonce == nonce);
+    CHECK(r.candidates == 1);
+  }
+  const ScanResult below = scan_range(info, h, value - core::Uint256(1), nonce - 5, nonce + 1);
+  CHECK(below.hits.empty());
+  CHECK(below.candidates == 1);
+  CHECK(below.false_hits == 0);
+}
+
 void check_backend(const char* name) {
   const cpu::CpuBackendInfo* info = backend_or_skip(name);
   if (info == nullptr) return;
@@ -124,6 +146,7 @@ void check_backend(const char* name) {
   check_random_headers(*info);
   check_exact_target(*info);
   check_edges(*info);
+  check_zero_top_word(*info);
 }
 
 }  // namespace

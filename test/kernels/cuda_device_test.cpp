@@ -73,13 +73,7 @@ std::vector<uint32_t> hit_nonces(const ScanResult& r) {
 TEST_CASE("cuda: Bitcoin genesis header, the known nonce and only it") {
   REQUIRE_CUDA_BACKEND(backend);
   MESSAGE("cuda:0 chunk " << shared().info.chunk << ", blocks " << shared().info.blocks);
-  core::BlockHeader g;
-  g.version = 1;
-  g.merkle_root = *core::Hash256::from_display_hex(
-      "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
-  g.time = 1231006505;
-  g.bits = 0x1d00ffff;
-  g.nonce = 2083236893;
+  const core::BlockHeader g = testing::bitcoin_genesis();
   ScanJob job;
   job.header = g.serialize();
   job.target = core::decode_compact(g.bits).target;

@@ -91,13 +91,7 @@ TEST_CASE("cuda math: candidates of random ranges at easy targets match the refe
 }
 
 TEST_CASE("cuda math: the Bitcoin genesis nonce is a candidate at the real target") {
-  core::BlockHeader g;
-  g.version = 1;
-  g.merkle_root = *core::Hash256::from_display_hex(
-      "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
-  g.time = 1231006505;
-  g.bits = 0x1d00ffff;
-  g.nonce = 2083236893;
+  const core::BlockHeader g = testing::bitcoin_genesis();
   const ScanConstants c =
       make_scan_constants(g.serialize(), 1, core::decode_compact(g.bits).target);
   CHECK(cm::hash_top_word(c, g.nonce) == 0);

@@ -41,6 +41,18 @@ inline std::vector<uint32_t> reference_hits(const core::HeaderBytes& h, uint32_t
   return out;
 }
 
+// Bitcoin's genesis block header, nonce included; its hash's top 32 bits are zero.
+inline core::BlockHeader bitcoin_genesis() {
+  core::BlockHeader g;
+  g.version = 1;
+  g.merkle_root = *core::Hash256::from_display_hex(
+      "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
+  g.time = 1231006505;
+  g.bits = 0x1d00ffff;
+  g.nonce = 2083236893;
+  return g;
+}
+
 inline core::HeaderBytes random_header(std::mt19937_64& rng) {
   core::HeaderBytes h{};
   for (auto& b : h) b = static_cast<uint8_t>(rng());

@@ -90,17 +90,6 @@ Shared& shared() {
   REQUIRE(shared().backend != nullptr);                \
   opencl::OpenClBackend& var = *shared().backend
 
-core::BlockHeader genesis() {
-  core::BlockHeader g;
-  g.version = 1;
-  g.merkle_root = *core::Hash256::from_display_hex(
-      "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
-  g.time = 1231006505;
-  g.bits = 0x1d00ffff;
-  g.nonce = 2083236893;
-  return g;
-}
-
 std::vector<uint32_t> hit_nonces(const ScanResult& r) {
   std::vector<uint32_t> out;
   for (const ScanHit& h : r.hits) out.push_back(h.nonce);
@@ -139,7 +128,7 @@ TEST_CASE("opencl: device opens, passes its self-test and reports its work size"
 
 TEST_CASE("opencl: Bitcoin genesis header, the known nonce and only it") {
   REQUIRE_OPENCL_BACKEND(backend);
-  check_known_nonce(backend, genesis().serialize(),
+  check_known_nonce(backend, testing::bitcoin_genesis().serialize(),
                     "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
 }
 
@@ -207,7 +196,7 @@ TEST_CASE("opencl: the one-nonce-per-work-item (GPU) variant matches the referen
   REQUIRE_MESSAGE(scalar.ok(), (scalar.ok() ? "" : scalar.error()));
   REQUIRE((*scalar)->lanes() == 1);
   CHECK(backend.lanes() == (backend.device().is_cpu ? 16u : 1u));
-  check_known_nonce(**scalar, genesis().serialize(),
+  check_known_nonce(**scalar, testing::bitcoin_genesis().serialize(),
                     "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
   std::mt19937_64 rng(btr::test::seed() + 7);
   int mismatches = 0;
@@ -355,7 +344,7 @@ Rate measure(double seconds, Run run) {
 
 ScanJob bench_job() {
   ScanJob job;
-  job.header = genesis().serialize();
+  job.header = testing::bitcoin_genesis().serialize();
   job.target = core::decode_compact(0x1d00ffff).target;
   job.version_mask = kDefaultVersionMask;
   job.version_count = 1u << 16;

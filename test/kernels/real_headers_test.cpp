@@ -68,13 +68,7 @@ TEST_CASE("real headers: a window around the known nonce finds exactly it") {
 }
 
 TEST_CASE("Bitcoin genesis: the scan finds nonce 2083236893 at the real target") {
-  core::BlockHeader g;
-  g.version = 1;
-  g.merkle_root = *core::Hash256::from_display_hex(
-      "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
-  g.time = 1231006505;
-  g.bits = 0x1d00ffff;
-  g.nonce = 2083236893;
+  const core::BlockHeader g = testing::bitcoin_genesis();
   CHECK(check_header(g.serialize(),
                      "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f") >= 1);
 }

@@ -27,6 +27,13 @@ ChainFixture::ChainFixture(bool accept_scripts, node::ChainOptions options)
   reopen();
 }
 
+ChainFixture::ChainFixture(const node::ScriptVerifier& verifier, node::ChainOptions options)
+    : params_(core::chain_params(core::Network::kRegtest)),
+      options_(options),
+      verifier_(&verifier) {
+  reopen();
+}
+
 void ChainFixture::reopen() {
   chain_.reset();
   store_.reset();
@@ -74,7 +81,7 @@ core::Block ChainFixture::make_block(const node::BlockIndex* parent, const Block
   cb.inputs.push_back(in);
   const int64_t value =
       spec.coinbase_value >= 0 ? spec.coinbase_value : core::block_subsidy(height);
-  cb.outputs.push_back({value, payout_script()});
+  cb.outputs.push_back({value, spec.payout.empty() ? payout_script() : spec.payout});
   core::Block b;
   b.transactions.push_back(cb);
   for (const auto& tx : spec.txs) b.transactions.push_back(tx);

@@ -48,11 +48,14 @@ struct BlockSpec {
   int64_t bip34_height = -1;          // -1: the right height
   bool one_byte_push_height = false;  // "01 NN" instead of OP_N for heights 1..16
   uint32_t tag = 0;                   // makes coinbases (and so blocks) of siblings differ
+  std::vector<uint8_t> payout;        // coinbase output script; empty: payout_script()
 };
 
 class ChainFixture {
  public:
   explicit ChainFixture(bool accept_scripts = false, node::ChainOptions options = {});
+  // With a given verifier (the interpreter), which must outlive the fixture.
+  explicit ChainFixture(const node::ScriptVerifier& verifier, node::ChainOptions options = {});
 
   const core::ChainParams& params() const { return params_; }
   node::ChainState& chain() { return *chain_; }

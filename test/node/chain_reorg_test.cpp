@@ -1,7 +1,7 @@
 // Reorganizations, storage atomicity, UTXO hash against replay, pruning.
-// Reorgs here use coinbase-only chains: spending the loser's coinbases needs
-// 100 confirmations plus the script interpreter (issue 6); the undo path for
-// spends is exercised by the accept-all-scripts case below.
+// Reorgs here use coinbase-only chains; the same depths with signed spends
+// of matured coinbases on the losing branch (and the mempool taking them
+// back) are in chain_reorg_spend_test.cpp.
 
 #include <doctest/doctest.h>
 

@@ -23,7 +23,8 @@ TEST_CASE("config: JSON file sets ports, payout and limits") {
     "bind": ["127.0.0.1", "::1"],
     "ports": [{"port": 3333}, {"port": 3334, "difficulty": 64, "min_difficulty": 16,
                "max_difficulty": 4096, "extranonce2_size": 4, "allow_fractional": false}],
-    "payout": {"scheme": "pplns", "fee_percent": 1.5},
+    "payout": {"scheme": "pplns", "fee_percent": 1.5,
+               "fee_address": "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs"},
     "max_connections_per_ip": 50, "write_high_water_bytes": 1000
   })";
   REQUIRE(apply_config_json(text, cfg).ok());
@@ -66,4 +67,26 @@ TEST_CASE("config: address prefixes follow chain.md") {
   CHECK(address_prefixes(Network::kMain).p2sh == 85);
   CHECK(address_prefixes(Network::kRegtest).p2pkh == 111);
   CHECK(address_prefixes(Network::kTestnet).p2sh == 196);
+}
+
+TEST_CASE("config: ntime window, admin token and shutdown reconnect keys") {
+  PoolConfig cfg = default_pool_config(Network::kRegtest);
+  CHECK(cfg.ntime_window_s == 7000);  // ckpool's window by default
+  CHECK(cfg.admin_token.empty());
+  CHECK_FALSE(cfg.shutdown_reconnect);
+  REQUIRE(apply_config_json(R"({"ntime_window_s": 600, "admin_token": "s3cret",
+                                "shutdown_reconnect": true, "shutdown_reconnect_wait_s": 9})",
+                            cfg)
+              .ok());
+  CHECK(validate_config(cfg).ok());
+  CHECK(cfg.ntime_window_s == 600);
+  CHECK(cfg.admin_token == "s3cret");
+  CHECK(cfg.shutdown_reconnect);
+  CHECK(cfg.shutdown_reconnect_wait_s == 9);
+  cfg.ntime_window_s = 0;
+  CHECK_FALSE(validate_config(cfg).ok());
+  cfg.ntime_window_s = 600;
+  cfg.shutdown_reconnect_wait_s = -1;
+  CHECK_FALSE(validate_config(cfg).ok());
+  CHECK_FALSE(apply_config_json(R"({"shutdown_reconnect": "yes"})", cfg).ok());
 }

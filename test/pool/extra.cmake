@@ -19,6 +19,9 @@ if(TARGET btr_test_pool)
       target_compile_definitions(btr_test_pool_net PRIVATE
                                  BTR_NODE_BINARY="$<TARGET_FILE:btr-node>")
     endif()
+    if(LIBZMQ_FOUND)
+      target_compile_definitions(btr_test_pool_net PRIVATE BTR_POOL_HAVE_ZMQ=1)
+    endif()
     doctest_discover_tests(btr_test_pool_net
       TEST_PREFIX "pool: "
       PROPERTIES LABELS "net" SKIP_REGULAR_EXPRESSION "BTR-SKIP:" TIMEOUT 120)

@@ -1,5 +1,6 @@
 #pragma once
 // Shared fixtures for the pool suite: small valid templates and jobs.
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -12,8 +13,39 @@
 #include "core/transaction.h"
 #include "pool/block_template.h"
 #include "pool/job_builder.h"
+#include "pool/ledger.h"
 
 namespace btr::test {
+
+// A share as the server reports it to the ledger (share difficulty 1.5x the target).
+inline pool::ShareEvent make_share(const std::string& address, const std::string& worker,
+                                   double difficulty, int64_t unix_time, bool accepted = true,
+                                   const std::string& reason = "") {
+  pool::ShareEvent s;
+  s.address = address;
+  s.worker = address + "." + worker;
+  s.target_difficulty = difficulty;
+  s.share_difficulty = difficulty * 1.5;
+  s.accepted = accepted;
+  s.reject_reason = reason;
+  s.reject_code = accepted ? 0 : 23;
+  s.unix_time = unix_time;
+  return s;
+}
+
+// A fresh directory under the system temp dir, removed at destruction.
+struct ScratchDir {
+  ScratchDir() {
+    std::mt19937_64 rng(std::random_device{}());
+    path = std::filesystem::temp_directory_path() / ("btr-pool-test-" + std::to_string(rng()));
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::filesystem::path path;
+};
 
 inline constexpr uint32_t kRegtestBits = 0x207fffff;  // about half of all hashes meet it
 inline constexpr uint32_t kMainBits = 0x1d00ffff;     // one hash in 2^32

@@ -137,6 +137,15 @@ TEST_CASE("share validator: 20 nonce2 length, ntime window, version mask") {
   sub.ntime = f.job->notify.ntime + 7000;  // the edge is allowed
   CHECK(pool::validate_share(sub, f.session.context(), f.jobs).accepted());
 
+  // The window comes from the config (ntime_window_s): a narrower one moves the edge.
+  pool::ShareContext narrow = f.session.context();
+  narrow.ntime_window_s = 600;
+  sub = submit_for(*f.job, f.session, 4);
+  sub.ntime = f.job->notify.ntime + 601;
+  CHECK(pool::validate_share(sub, narrow, f.jobs).reason == reason::kNtimeOutOfRange);
+  sub.ntime = f.job->notify.ntime + 600;
+  CHECK(pool::validate_share(sub, narrow, f.jobs).accepted());
+
   // No configure: mask 0, so any set bit is outside it; zero bits are fine.
   sub = submit_for(*f.job, f.session, 3);
   sub.version_bits = 0x00002000;
@@ -199,6 +208,19 @@ TEST_CASE("share validator: 23 low difficulty, judged at the difficulty the job 
   auto out = pool::validate_share(sub_a, ctx, f.jobs);
   CHECK(out.accepted());
   CHECK(out.required_difficulty == d / 2);
+
+  // Vardiff between two templates sends the same job id again after the new
+  // set_difficulty: shares of it hashed at the old value are still in flight.
+  pool::ShareDifficultyTracker resent(d / 2);
+  resent.on_notify("a1");
+  resent.on_set_difficulty(4 * d);
+  resent.on_notify("a1");
+  CHECK(resent.required("a1") == d / 2);
+  ctx.difficulty = &resent;
+  pool::JobStore resent_jobs;
+  resent_jobs.add(f.job);
+  CHECK(pool::validate_share(sub_a, ctx, resent_jobs).accepted());
+  ctx.difficulty = &tracker;
 
   // The next job is sent at 4d: the same kind of share is now too easy.
   auto job_b = test::make_job(f.job->block_template, "b1");

@@ -37,8 +37,16 @@ struct Machine {
   std::string cpu;
   unsigned cores = 0;
   std::optional<double> mhz;  // /proc/cpuinfo "cpu MHz" of the first CPU
+  // The clock a thread really runs at, from a chain of dependent one-cycle adds timed in thread
+  // CPU time (x86-64 only). Virtual machines often report a nominal /proc/cpuinfo figure far
+  // from it, so cycles per nonce use this one when present.
+  std::optional<double> measured_mhz;
+  std::optional<double> load_average;  // 1-minute load average when described
 };
 Machine describe_machine();
+
+// The 1-minute load average (/proc/loadavg): how busy the cores were around a measurement.
+std::optional<double> load_average();
 
 struct TransformRate {
   std::string name;

@@ -133,6 +133,9 @@ core::Status validate(const MinerConfig& config) {
   for (const unsigned intensity : config.gpu_intensity) {
     if (intensity < 8 || intensity > 32) return core::fail("intensity must be 8..32");
   }
+  for (const unsigned size : config.gpu_work_size) {
+    if (size < 1 || size > 4096) return core::fail("work size must be 1..4096");
+  }
   return core::Status::success();
 }
 
@@ -161,15 +164,18 @@ std::optional<int> parse_command_line(int argc, char** argv, MinerConfig& config
   app.add_option("--rpc-password", config.rpc_password, "RPC password");
   app.add_option("--rpc-cookie", config.rpc_cookie, "path of btr-node's .cookie file");
   app.add_option("--address", config.address, "solo: address the coinbase pays to");
-  app.add_option("--network", config.network, "solo: main, test or regtest (address format)")
-      ->check(CLI::IsMember({"main", "test", "regtest"}))
+  app.add_option("--network", config.network,
+                 "solo: main, testnet (alias test) or regtest, as btr-node names them")
+      ->check(CLI::IsMember({"main", "testnet", "test", "regtest"}))
       ->capture_default_str();
   app.add_option("--devices", devices, "cpu,opencl:N,cuda:N (default: all that pass self-test)");
   app.add_option("-t,--threads", config.threads, "CPU threads (0: one per core)");
   app.add_option("--cpu-backend", config.cpu_backend, "portable, avx2, avx512, shani ...");
   app.add_option("--intensity", config.gpu_intensity, "per GPU: log2 nonces per batch")
       ->delimiter(',');
-  app.add_option("--work-size", config.gpu_work_size, "per GPU: work-group size")->delimiter(',');
+  app.add_option("--work-size", config.gpu_work_size,
+                 "per OpenCL GPU in order: work-group size (default: measured)")
+      ->delimiter(',');
   app.add_flag("--list-devices", config.list_devices, "list devices and their self-tests");
   app.add_flag("--benchmark", config.benchmark, "hash without a pool and report the rate");
   app.add_option("--benchmark-seconds", config.benchmark_seconds, "stop the benchmark after N s");
@@ -201,6 +207,7 @@ std::optional<int> parse_command_line(int argc, char** argv, MinerConfig& config
   }
   if (app.count("--suggest-diff") > 0) config.suggest_difficulty = suggest;
   config.version_rolling = !no_version_rolling;
+  if (config.network == "test") config.network = "testnet";  // the old spelling stays accepted
   if (const core::Status ok = validate(config); !ok) {
     std::cerr << "btr-miner: " << ok.error() << "\n";
     return 2;

@@ -49,9 +49,9 @@ struct MinerConfig {
   std::string rpc_url;
   std::string rpc_user;
   std::string rpc_password;
-  std::string rpc_cookie;  // path of btr-node's .cookie file
-  std::string address;     // where the coinbase pays
-  std::string network = "main";
+  std::string rpc_cookie;        // path of btr-node's .cookie file
+  std::string address;           // where the coinbase pays
+  std::string network = "main";  // main, testnet or regtest ("test" is read as testnet)
   // Devices.
   std::vector<DeviceSpec> devices;      // empty: every device that passes its self-test
   unsigned threads = 0;                 // CPU threads, 0 = one per core

@@ -14,10 +14,15 @@ std::vector<uint8_t> job_coinbase(const MinerJob& job, std::span<const uint8_t> 
 
 core::HeaderBytes job_header(const MinerJob& job, std::span<const uint8_t> extranonce2,
                              uint32_t version, uint32_t nonce) {
+  return job_header(job, extranonce2, version, nonce, job.notify.ntime);
+}
+
+core::HeaderBytes job_header(const MinerJob& job, std::span<const uint8_t> extranonce2,
+                             uint32_t version, uint32_t nonce, uint32_t ntime) {
   stratum::ShareFields fields;
   fields.extranonce1 = job.extranonce1;
   fields.extranonce2 = extranonce2;
-  fields.ntime = job.notify.ntime;
+  fields.ntime = ntime;
   fields.nonce = nonce;
   fields.version = version;
   return stratum::rebuild_share(job.notify, fields).header_bytes;

@@ -24,7 +24,10 @@ struct MinerJob {
   core::Uint256 share_target;  // hashes at or under this are shares
   core::Uint256 block_target;  // from nbits
   uint64_t session = 0;        // the pool session (connection) that sent it
-  bool solo = false;           // hits are blocks for submitblock, not shares
+  // Seconds the miner may add to notify.ntime once a device has used up its
+  // extranonce2 values (see WorkManager); 0: never roll.
+  uint32_t ntime_roll_s = 0;
+  bool solo = false;  // hits are blocks for submitblock, not shares
   uint64_t solo_height = 0;
   std::vector<std::vector<uint8_t>> solo_transactions;  // raw, for the block body
 };
@@ -35,6 +38,9 @@ std::vector<uint8_t> job_coinbase(const MinerJob& job, std::span<const uint8_t> 
 // Stratum codec's share reconstruction (the same code the pool checks with).
 core::HeaderBytes job_header(const MinerJob& job, std::span<const uint8_t> extranonce2,
                              uint32_t version, uint32_t nonce);
+// The same with a rolled ntime in place of the job's.
+core::HeaderBytes job_header(const MinerJob& job, std::span<const uint8_t> extranonce2,
+                             uint32_t version, uint32_t nonce, uint32_t ntime);
 
 // diff1 / difficulty (the diff1 target is 0xffff * 2^208), clamped to [1, 2^256 - 1].
 core::Uint256 target_for_difficulty(double difficulty);

@@ -85,16 +85,35 @@ uint64_t gpu_unit_nonces(const kernels::ScanBackend& backend, const MinerConfig&
   return std::clamp<uint64_t>(backend.batch_size() * 64, 1 << 20, kernels::kNonceSpace);
 }
 
+#ifdef BTR_HAVE_OPENCL
+kernels::opencl::OpenClOptions opencl_options(const MinerConfig& config, size_t gpu_ordinal) {
+  kernels::opencl::OpenClOptions options;
+  if (gpu_ordinal < config.gpu_work_size.size()) {
+    options.work_group_size = config.gpu_work_size[gpu_ordinal];
+  }
+  return options;
+}
+#endif
+
 // Opens one GPU; nullptr result with a reason when it is missing or broken.
+// `log` (may be null) gets a line with the launch sizes the device uses.
 core::Result<std::unique_ptr<MiningDevice>> open_gpu(const DeviceSpec& spec,
-                                                     const MinerConfig& config,
-                                                     size_t gpu_ordinal) {
+                                                     const MinerConfig& config, size_t gpu_ordinal,
+                                                     std::vector<std::string>* log) {
   std::unique_ptr<kernels::ScanBackend> backend;
   if (spec.kind == DeviceKind::kOpenCl) {
 #ifdef BTR_HAVE_OPENCL
-    kernels::opencl::OpenClOptions options;
+    kernels::opencl::OpenClOptions options = opencl_options(config, gpu_ordinal);
     auto opened = kernels::opencl::OpenClBackend::open(static_cast<unsigned>(spec.index), options);
     if (!opened) return core::fail(spec.to_string() + ": " + opened.error());
+    const kernels::opencl::WorkSize ws = (*opened)->work_size();
+    if (log != nullptr) {
+      log->push_back(
+          spec.to_string() + ": work-group size " +
+          (ws.local == 0 ? std::string("chosen by the driver") : std::to_string(ws.local)) + ", " +
+          std::to_string(ws.chunk) + " nonces per launch" +
+          (options.work_group_size != 0 ? " (--work-size)" : ""));
+    }
     backend = std::move(*opened);
 #else
     return core::fail(spec.to_string() + ": OpenCL is not built into this btr-miner");
@@ -112,6 +131,10 @@ core::Result<std::unique_ptr<MiningDevice>> open_gpu(const DeviceSpec& spec,
     return core::fail(spec.to_string() + ": " + ok.error());
   }
   const uint64_t unit = gpu_unit_nonces(*backend, config, gpu_ordinal);
+  if (spec.kind == DeviceKind::kCuda && gpu_ordinal < config.gpu_work_size.size() && log) {
+    log->push_back(spec.to_string() +
+                   ": --work-size applies to OpenCL devices only (CUDA sizes its launches itself)");
+  }
   std::unique_ptr<MiningDevice> device =
       std::make_unique<BackendDevice>(spec.to_string(), std::move(backend), unit);
   return device;
@@ -172,13 +195,10 @@ core::Result<DeviceSetup> open_devices(const MinerConfig& config) {
     wanted.assign(1, DeviceSpec{DeviceKind::kCpu, 0});
     for (const DeviceSpec& gpu : all_gpus()) wanted.push_back(gpu);
   }
-  if (!config.gpu_work_size.empty()) {
-    setup.log.push_back("--work-size: the GPU backends size their work themselves; ignored");
-  }
   size_t gpu_ordinal = 0;
   for (const DeviceSpec& spec : wanted) {
     auto device = spec.kind == DeviceKind::kCpu ? open_cpu(config, setup)
-                                                : open_gpu(spec, config, gpu_ordinal++);
+                                                : open_gpu(spec, config, gpu_ordinal++, &setup.log);
     if (!device) {
       // Named devices must work; in the default set a broken one is skipped.
       if (!all) return core::fail(device.error());
@@ -231,7 +251,7 @@ std::vector<std::string> describe_devices(const MinerConfig& config) {
   MinerConfig probe = config;
   probe.devices.clear();
   for (const DeviceSpec& gpu : all_gpus()) {
-    auto device = open_gpu(gpu, probe, 0);
+    auto device = open_gpu(gpu, probe, 0, nullptr);
     lines.push_back(gpu.to_string() + ": " + (device ? "self-test passed" : device.error()));
   }
   return lines;

@@ -333,6 +333,7 @@ void PoolClient::publish_job(const stratum::Notify& notify, bool force_clean) {
   job->share_target = target_for_difficulty(difficulty_);
   job->block_target = target_from_compact(notify.nbits);
   job->session = session_;
+  job->ntime_roll_s = kPoolNtimeRollS;
   if (events_.on_difficulty) events_.on_difficulty(difficulty_);
   if (events_.on_job) events_.on_job(std::move(job));
 }

@@ -35,6 +35,12 @@
 
 namespace btr::tools::miner {
 
+// How far a pool job's ntime may be rolled forward once a device ran out of
+// extranonce2 values (WorkManager): a small part of the 7,000-s window that
+// btr-pool and ckpool accept (public-pool checks none), and far inside the
+// node's 7,200-s future-time limit. Stratum v1 has no field to ask for more.
+inline constexpr uint32_t kPoolNtimeRollS = 600;
+
 struct PoolClientOptions {
   std::vector<PoolUrl> pools;
   std::string user;

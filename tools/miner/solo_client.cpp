@@ -19,7 +19,7 @@ core::Result<std::vector<uint8_t>> payout_script_for(const std::string& text,
   std::vector<std::string> order = {network, "main", "testnet", "regtest"};
   std::string first_error;
   for (const std::string& name : order) {
-    auto params = core::chain_params_by_name(name == "test" ? "testnet" : name);
+    auto params = core::chain_params_by_name(name);
     if (!params) continue;
     auto address = core::decode_address(text, (*params)->prefixes);
     if (address) return core::address_script(*address);
@@ -126,7 +126,8 @@ core::Result<std::shared_ptr<MinerJob>> job_from_template(const nlohmann::json& 
 
 std::vector<uint8_t> assemble_block(const FoundShare& share) {
   const MinerJob& job = *share.job;
-  const core::HeaderBytes header = job_header(job, share.extranonce2, share.version, share.nonce);
+  const core::HeaderBytes header =
+      job_header(job, share.extranonce2, share.version, share.nonce, share.ntime);
   std::vector<uint8_t> block(header.begin(), header.end());
   core::Writer w(block);
   w.compact_size(1 + job.solo_transactions.size());

@@ -91,6 +91,13 @@ std::vector<uint8_t> WorkManager::extranonce2_bytes(size_t device, uint64_t coun
   return out;
 }
 
+uint64_t WorkManager::extranonce2_slots(size_t device, size_t size) const {
+  const uint64_t n = devices_.size();
+  if (size >= 8) return UINT64_MAX / n;  // more than any device ever uses
+  const uint64_t values = uint64_t{1} << (8 * size);
+  return values > device ? (values - device + n - 1) / n : 0;
+}
+
 void WorkManager::advance_cursor(DeviceCursor& cursor, size_t device, const MinerJob& job,
                                  uint64_t used) {
   cursor.nonce_next += used;
@@ -99,17 +106,34 @@ void WorkManager::advance_cursor(DeviceCursor& cursor, size_t device, const Mine
   const auto [first, end] = version_slice(device, job);
   if (++cursor.version_index < end) return;
   cursor.version_index = first;
-  ++cursor.extranonce2_counter;
+  if (++cursor.extranonce2_counter < extranonce2_slots(device, job.extranonce2_size)) return;
+  // Every extranonce2 of this device was used at this ntime: the next second.
+  cursor.extranonce2_counter = 0;
+  if (cursor.ntime_offset < job.ntime_roll_s) {
+    ++cursor.ntime_offset;
+  } else {
+    cursor.exhausted = true;
+  }
+}
+
+bool WorkManager::waits_for_job(size_t device) const {
+  if (job_ == nullptr) return true;
+  const DeviceCursor& cursor = devices_.at(device);
+  if (cursor.publication != publications_) return false;  // a new job: a fresh cursor
+  return cursor.exhausted ||
+         extranonce2_slots(device, job_->extranonce2_size) == 0;  // more devices than values
 }
 
 std::optional<WorkUnit> WorkManager::next_unit(size_t device, uint64_t nonce_count) {
   std::unique_lock lock(mutex_);
-  cv_.wait(lock, [&] { return stopped_ || job_ != nullptr; });
+  cv_.wait(lock, [&] { return stopped_ || !waits_for_job(device); });
   if (stopped_) return std::nullopt;
   const MinerJob& job = *job_;
   DeviceCursor& cursor = devices_.at(device);
   if (cursor.publication != publications_) {
-    cursor = DeviceCursor{publications_, 0, version_slice(device, job).first, 0};
+    cursor = DeviceCursor{};
+    cursor.publication = publications_;
+    cursor.version_index = version_slice(device, job).first;
   }
   WorkUnit unit;
   unit.job = job_;
@@ -117,9 +141,10 @@ std::optional<WorkUnit> WorkManager::next_unit(size_t device, uint64_t nonce_cou
   unit.publication = publications_;
   unit.device = device;
   unit.extranonce2 = extranonce2_bytes(device, cursor.extranonce2_counter, job.extranonce2_size);
+  unit.ntime = job.notify.ntime + cursor.ntime_offset;
   const uint64_t count = std::min(nonces_for_target(job.share_target, nonce_count),
                                   kernels::kNonceSpace - cursor.nonce_next);
-  unit.scan.header = job_header(job, unit.extranonce2, job.notify.version, 0);
+  unit.scan.header = job_header(job, unit.extranonce2, job.notify.version, 0, unit.ntime);
   unit.scan.target = job.share_target;
   unit.scan.nonce_first = static_cast<uint32_t>(cursor.nonce_next);
   unit.scan.nonce_end = cursor.nonce_next + count;
@@ -132,7 +157,8 @@ std::optional<WorkUnit> WorkManager::next_unit(size_t device, uint64_t nonce_cou
 
 HitVerdict WorkManager::on_hit(const WorkUnit& unit, const kernels::ScanHit& hit) {
   const MinerJob& job = *unit.job;
-  const core::HeaderBytes header = job_header(job, unit.extranonce2, hit.version, hit.nonce);
+  const core::HeaderBytes header =
+      job_header(job, unit.extranonce2, hit.version, hit.nonce, unit.ntime);
   const core::Hash256 hash = core::sha256d(header);
   if (hash != hit.hash) return HitVerdict::kHardwareError;
   if (!hash_at_or_under(hash, job.share_target)) return HitVerdict::kBelowTarget;
@@ -142,7 +168,7 @@ HitVerdict WorkManager::on_hit(const WorkUnit& unit, const kernels::ScanHit& hit
   share.publication = unit.publication;
   share.device = unit.device;
   share.extranonce2 = unit.extranonce2;
-  share.ntime = job.notify.ntime;
+  share.ntime = unit.ntime;
   share.nonce = hit.nonce;
   share.version = hit.version;
   share.hash = hash;

@@ -6,6 +6,12 @@
 // version rolling, its own slice [d*S/n, (d+1)*S/n) of the S rolled versions,
 // so no two devices ever hash the same header. A device walks nonce chunks of
 // one version, then the next version of its slice, then its next extranonce2.
+// When its extranonce2 values run out (a short extranonce2_size: 2^(8*size)/n
+// values each), it starts them again at ntime + 1, up to the job's
+// ntime_roll_s; only then does it wait for the next job. Time rolling is thus a
+// last resort: with the 4..8-byte extranonce2 pools hand out, a device never
+// gets there within a job's life, but a 1- or 2-byte one on a fast GPU does,
+// and it must never hash the same header twice.
 //
 // Job switching: a job with clean_jobs (or a new previous block) bumps the
 // generation, which cancels running scans at once (kernels::CancelToken) and
@@ -37,6 +43,7 @@ struct WorkUnit {
   uint64_t publication = 0;  // which set_job call published the job (staleness)
   size_t device = 0;
   std::vector<uint8_t> extranonce2;
+  uint32_t ntime = 0;  // the job's, or rolled forward (see above)
   kernels::ScanJob scan;
 };
 
@@ -76,7 +83,8 @@ class WorkManager {
 
   // The next unit for `device`, scanning `nonce_count` nonces (clamped so that
   // easy targets do not produce more than about max_hits_per_unit hits).
-  // Blocks until there is a job or stop() was called.
+  // Blocks until there is a job with search space left for the device, or
+  // stop() was called.
   std::optional<WorkUnit> next_unit(size_t device, uint64_t nonce_count);
   // Re-checks a device's hit and hands shares to the sink.
   HitVerdict on_hit(const WorkUnit& unit, const kernels::ScanHit& hit);
@@ -95,8 +103,13 @@ class WorkManager {
     uint64_t extranonce2_counter = 0;
     uint64_t version_index = 0;
     uint64_t nonce_next = 0;
+    uint32_t ntime_offset = 0;
+    bool exhausted = false;  // every (extranonce2, ntime) of the job was handed out
   };
   void advance_cursor(DeviceCursor& cursor, size_t device, const MinerJob& job, uint64_t used);
+  // How many extranonce2 values device `device` owns for this size.
+  uint64_t extranonce2_slots(size_t device, size_t size) const;
+  bool waits_for_job(size_t device) const;
   std::pair<uint64_t, uint64_t> version_slice(size_t device, const MinerJob& job) const;
   std::vector<uint8_t> extranonce2_bytes(size_t device, uint64_t counter, size_t size) const;
 

@@ -42,9 +42,30 @@ double percentile(std::vector<uint32_t> v, double p) {
   return v[i] / 1000.0;  // ms
 }
 
+// VmRSS and VmHWM (peak) of a process in KiB from /proc; 0 when unreadable.
+struct Rss {
+  uint64_t now_kib = 0, peak_kib = 0;
+};
+Rss read_rss(int pid) {
+  Rss r;
+  if (pid <= 0) return r;
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+  if (f == nullptr) return r;
+  char line[256];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned long long kib = 0;
+    if (std::sscanf(line, "VmRSS: %llu kB", &kib) == 1) r.now_kib = kib;
+    if (std::sscanf(line, "VmHWM: %llu kB", &kib) == 1) r.peak_kib = kib;
+  }
+  std::fclose(f);
+  return r;
+}
+
 struct Context {
   LoadRun* run;
   LoadFakeNode* node;
+  int pool_pid;
+  Rss pool_loaded;  // sampled just before the connections close
 };
 
 }  // namespace
@@ -70,6 +91,9 @@ int main(int argc, char** argv) {
   app.add_option("--fake-node-txs", fake_txs, "transactions per fake template (default 2000)");
   app.add_option("--block-interval", block_interval, "fake node: new block every N s (0 = none)");
   app.add_option("--wait-pool", wait_pool, "seconds to wait for the pool port to accept");
+  int pool_pid = 0;
+  app.add_option("--pool-pid", pool_pid,
+                 "btr-pool's process id: report its RSS before, with all connections, and peak");
   CLI11_PARSE(app, argc, argv);
 
   std::unique_ptr<LoadFakeNode> node;
@@ -94,12 +118,13 @@ int main(int argc, char** argv) {
   }
   if (node) std::this_thread::sleep_for(std::chrono::seconds(1));  // first template
 
+  const Rss pool_before = read_rss(pool_pid);
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
   uv_loop_t loop;
   uv_loop_init(&loop);
   LoadRun run(&loop, opt);
-  Context ctx{&run, node.get()};
+  Context ctx{&run, node.get(), pool_pid, {}};
   run.start();
   uv_timer_t end_timer, block_timer;
   uv_timer_init(&loop, &end_timer);
@@ -108,6 +133,7 @@ int main(int argc, char** argv) {
       &end_timer,
       [](uv_timer_t* t) {
         auto* c = static_cast<Context*>(t->data);
+        c->pool_loaded = read_rss(c->pool_pid);
         c->run->stop();
         uv_close(reinterpret_cast<uv_handle_t*>(t), nullptr);
       },
@@ -128,6 +154,7 @@ int main(int argc, char** argv) {
   // The block timer must not keep the loop alive after the end timer fired.
   uv_unref(reinterpret_cast<uv_handle_t*>(&block_timer));
   uv_run(&loop, UV_RUN_DEFAULT);
+  const Rss pool_loaded = ctx.pool_loaded;
   uv_close(reinterpret_cast<uv_handle_t*>(&block_timer), nullptr);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
@@ -168,6 +195,19 @@ int main(int argc, char** argv) {
   }
   std::printf("load generator CPU: user %.2f s + sys %.2f s over %.1f s = %.0f%% of one core\n",
               user, sys, opt.duration_s, 100.0 * (user + sys) / opt.duration_s);
+  if (pool_pid > 0) {
+    auto mib = [](uint64_t kib) { return static_cast<double>(kib) / 1024.0; };
+    const auto miners = static_cast<double>(std::max<uint64_t>(s.ready, 1));
+    const double each = static_cast<double>(pool_loaded.now_kib) * 1024.0 / miners;
+    const double added =
+        (static_cast<double>(pool_loaded.now_kib) - static_cast<double>(pool_before.now_kib)) *
+        1024.0 / miners;
+    std::printf(
+        "pool RSS: %.1f MiB before, %.1f MiB with %llu miners (%.0f bytes each, %.0f added "
+        "each), peak %.1f MiB\n",
+        mib(pool_before.now_kib), mib(pool_loaded.now_kib),
+        static_cast<unsigned long long>(s.ready), each, added, mib(pool_loaded.peak_kib));
+  }
   if (node) {
     std::printf("fake node: %llu submitblock calls\n",
                 static_cast<unsigned long long>(node->submitted()));

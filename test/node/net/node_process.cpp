@@ -87,7 +87,7 @@ NodeProcess::~NodeProcess() {
 
 std::vector<std::string> NodeProcess::node_args() const {
   std::vector<std::string> args = {"--regtest", "--datadir=" + base_.string(), "--rpcport=0",
-                                   "--printtoconsole=0"};
+                                   "--printtoconsole=0", "--bind=127.0.0.1", "--port=0"};
   args.insert(args.end(), extra_.begin(), extra_.end());
   return args;
 }

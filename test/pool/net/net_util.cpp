@@ -98,6 +98,20 @@ void FakeNode::advance_tip() {
     std::lock_guard lk(mu_);
     tip_ = random_hash();
     ++height_;
+    chain_[height_] = tip_.to_display_hex();
+    ++tip_serial_;
+    for (auto& tx : txs_) tx = dummy_transaction();
+  }
+  cv_.notify_all();
+}
+
+void FakeNode::reorg_from(int64_t height) {
+  {
+    std::lock_guard lk(mu_);
+    for (int64_t h = height; h <= height_; ++h) {
+      tip_ = random_hash();
+      chain_[h] = tip_.to_display_hex();
+    }
     ++tip_serial_;
     for (auto& tx : txs_) tx = dummy_transaction();
   }
@@ -172,6 +186,14 @@ json FakeNode::handle(const json& req, bool& is_error) {
   std::unique_lock lk(mu_);
   if (method == "getbestblockhash") return tip_.to_display_hex();
   if (method == "getblockcount") return height_;
+  if (method == "getblockhash") {
+    const int64_t h = params.is_array() && !params.empty() && params[0].is_number_integer()
+                          ? params[0].get<int64_t>()
+                          : -1;
+    if (const auto it = chain_.find(h); it != chain_.end()) return it->second;
+    is_error = true;
+    return {{"code", -8}, {"message", "Block height out of range"}};
+  }
   if (method == "getblocktemplate") {
     ++template_calls_;
     if (params.is_array() && !params.empty() && params[0].is_object() &&
@@ -199,6 +221,7 @@ json FakeNode::handle(const json& req, bool& is_error) {
       if (prev == tip_ && core::hash_meets_target(hash, core::decode_compact(bits_).target)) {
         tip_ = hash;
         ++height_;
+        chain_[height_] = hash.to_display_hex();
         ++tip_serial_;
         for (auto& tx : txs_) tx = dummy_transaction();
         result = "";
@@ -426,16 +449,20 @@ pool::PoolConfig test_pool_config(const FakeNode& node, const TempDir& dir) {
   return cfg;
 }
 
-PoolHarness::PoolHarness(pool::PoolConfig cfg) {
+PoolHarness::PoolHarness(pool::PoolConfig cfg, bool with_api) {
   auto ledger = pool::SqliteLedger::open(cfg.datadir + "/pool.sqlite");
   if (!ledger.ok()) return;
   server_ = std::make_unique<pool::PoolServer>(std::move(cfg), std::move(ledger).value());
   std::promise<bool> started;
   auto fut = started.get_future();
-  thread_ = std::thread([this, &started] {
+  thread_ = std::thread([this, &started, with_api] {
     uv_loop_t loop;
     uv_loop_init(&loop);
-    const auto st = server_->start(&loop);
+    auto st = server_->start(&loop);
+    if (st.ok() && with_api) {
+      st = server_->start_api("127.0.0.1", 0);
+      if (st.ok()) api_port_ = server_->api_port();
+    }
     if (st.ok()) ports_ = server_->bound_ports();
     started.set_value(st.ok());
     if (!st.ok()) server_->request_stop();
@@ -446,8 +473,39 @@ PoolHarness::PoolHarness(pool::PoolConfig cfg) {
 }
 
 PoolHarness::~PoolHarness() {
+  stop();
+}
+
+void PoolHarness::stop() {
+  if (!thread_.joinable()) return;  // stopped already: the loop and its handles are gone
   if (server_) server_->request_stop();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
+}
+
+HttpAnswer http_request(uint16_t port, const std::string& method, const std::string& path,
+                        const std::string& body, const std::string& token) {
+  LineClient conn(port);
+  HttpAnswer answer;
+  if (!conn.connected()) return answer;
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
+  req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + body;
+  if (!conn.send_raw(req)) return answer;
+  // The server closes after one answer: read until then.
+  std::string all;
+  char chunk[4096];
+  const int64_t deadline = now_ms() + 5000;
+  while (now_ms() < deadline) {
+    if (!wait_readable(conn.fd(), 100)) continue;
+    const ssize_t n = ::recv(conn.fd(), chunk, sizeof chunk, 0);
+    if (n <= 0) break;
+    all.append(chunk, static_cast<size_t>(n));
+  }
+  if (all.size() > 12 && all.rfind("HTTP/1.", 0) == 0) answer.status = std::atoi(all.c_str() + 9);
+  const size_t head = all.find("\r\n\r\n");
+  if (head != std::string::npos) answer.body = all.substr(head + 4);
+  return answer;
 }
 
 bool PoolHarness::wait_templates(uint64_t n, int timeout_ms) {

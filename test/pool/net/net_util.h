@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -33,6 +34,9 @@ class FakeNode {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // Moves the tip as if another miner found a block.
   void advance_tip();
+  // Replaces the block at `height` and everything above with other blocks
+  // (a reorg), so a block the pool found there is no longer in the chain.
+  void reorg_from(int64_t height);
   std::string best_hash();  // display hex
   int64_t height();         // of the tip
   std::vector<std::string> submitted();
@@ -61,6 +65,7 @@ class FakeNode {
   std::condition_variable cv_;
   core::Hash256 tip_;
   int64_t height_ = 100;
+  std::map<int64_t, std::string> chain_;  // height -> display hash (getblockhash)
   uint64_t tip_serial_ = 0;
   std::vector<std::string> submitted_;
   std::vector<std::vector<uint8_t>> txs_;  // regenerated at each tip
@@ -106,10 +111,14 @@ pool::PoolConfig test_pool_config(const FakeNode& node, const TempDir& dir);
 
 class PoolHarness {
  public:
-  explicit PoolHarness(pool::PoolConfig cfg);
+  // with_api: the HTTP API (admin routes) listens on 127.0.0.1, ephemeral port.
+  explicit PoolHarness(pool::PoolConfig cfg, bool with_api = false);
   ~PoolHarness();
   bool ok() const { return ok_; }
   uint16_t port(size_t i = 0) const { return ports_.at(i); }
+  uint16_t api_port() const { return api_port_; }
+  // A clean shutdown (as on SIGTERM); returns when the loop has ended.
+  void stop();
   const pool::PoolStats& stats() const { return server_->stats(); }
   // Waits until the pool has received at least n templates.
   bool wait_templates(uint64_t n, int timeout_ms);
@@ -118,8 +127,18 @@ class PoolHarness {
   std::unique_ptr<pool::PoolServer> server_;
   std::thread thread_;
   std::vector<uint16_t> ports_;
+  uint16_t api_port_ = 0;
   bool ok_ = false;
 };
+
+// One HTTP request to 127.0.0.1:port (a bearer token when given); returns the
+// status (0 when there was no answer) and the body.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+HttpAnswer http_request(uint16_t port, const std::string& method, const std::string& path,
+                        const std::string& body = "", const std::string& token = "");
 
 // Finds a nonce for the job so that the share meets `difficulty` (brute force
 // over the nonce only). Returns the nonce, or nullopt after max_tries.

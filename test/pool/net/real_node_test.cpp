@@ -1,12 +1,7 @@
 // btr-pool in front of a real regtest btr-node: a client finds a block
 // through the pool and the node accepts it (getblockcount goes up).
 #include <doctest/doctest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <thread>
 
 #include "core/hex.h"
@@ -14,53 +9,10 @@
 #include "stratum/codec.h"
 #include "test/common/test_util.h"
 #include "test/pool/net/net_util.h"
-
-extern char** environ;
+#include "test/pool/net/node_runner.h"
 
 using namespace btr;
 using nlohmann::json;
-
-namespace {
-
-// Runs a program with stdout/stderr to a log file; SIGTERM and reaps it.
-class Process {
- public:
-  Process(const std::vector<std::string>& argv, const std::string& log) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Process() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  bool ok() const { return pid_ > 0; }
-
- private:
-  pid_t pid_ = -1;
-};
-
-[[maybe_unused]] std::string read_first_line(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-}  // namespace
 
 TEST_CASE("real regtest btr-node behind the pool accepts a block a client finds") {
 #ifndef BTR_NODE_BINARY
@@ -72,25 +24,13 @@ TEST_CASE("real regtest btr-node behind the pool accepts a block a client finds"
     return;
   }
   test::TempDir dir;
-  const auto node_dir = dir.path / "node";
-  std::filesystem::create_directories(node_dir);
-  Process node({BTR_NODE_BINARY, "--regtest", "--datadir=" + node_dir.string(), "--rpcport=0",
-                "--port=0", "--listen=0"},
-               (dir.path / "node.log").string());
-  REQUIRE(node.ok());
-  // btr-node writes the port it got and a fresh cookie into its regtest folder.
-  const auto net_dir = node_dir / "regtest";
-  std::string port;
-  for (int i = 0; i < 200 && (port.empty() || !std::filesystem::exists(net_dir / ".cookie")); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    port = read_first_line(net_dir / "rpcport");
-  }
-  if (port.empty()) MESSAGE(test::read_file(dir.path / "node.log"));
-  REQUIRE_FALSE(port.empty());
-
-  auto url = pool::parse_http_url("http://127.0.0.1:" + port);
+  test::RegtestNode node(BTR_NODE_BINARY, dir.path / "node");
+  const auto started = node.start();
+  if (!started.ok()) MESSAGE(test::read_file(node.log_file()));
+  REQUIRE(started.ok());
+  auto url = pool::parse_http_url(node.url());
   REQUIRE(url.ok());
-  pool::RpcClient rpc(*url, pool::RpcCredentials{(net_dir / ".cookie").string(), "", ""});
+  pool::RpcClient rpc(*url, pool::RpcCredentials{node.cookie_file().string(), "", ""});
   auto count0 = rpc.call("getblockcount", json::array(), 5000);
   REQUIRE(count0.ok());
   REQUIRE_FALSE(count0->is_error);
@@ -99,8 +39,8 @@ TEST_CASE("real regtest btr-node behind the pool accepts a block a client finds"
   pool::PoolConfig cfg = pool::default_pool_config(pool::Network::kRegtest);
   cfg.bind = {"127.0.0.1"};
   cfg.ports.front().port = 0;
-  cfg.node_url = "http://127.0.0.1:" + port;
-  cfg.node_cookie = (net_dir / ".cookie").string();
+  cfg.node_url = node.url();
+  cfg.node_cookie = node.cookie_file().string();
   cfg.datadir = dir.path.string();
   test::PoolHarness harness(cfg);
   REQUIRE(harness.ok());

@@ -68,6 +68,22 @@ TEST_CASE("miner config: command lines") {
                     solo));
   CHECK(solo.solo);
   CHECK(solo.network == "regtest");
+  // btr-node's spelling "testnet", and the older "test" as an alias of it.
+  for (const char* name : {"testnet", "test"}) {
+    MinerConfig testnet;
+    CHECK_FALSE(parse({"--solo", "--rpc", "http://127.0.0.1:18632", "--address",
+                       "mtVwi6aB1K4mZ4ziK27VgXGjdhLQ1V9iqs", "--network", name},
+                      testnet));
+    CHECK(testnet.network == "testnet");
+  }
+  MinerConfig sized;
+  CHECK_FALSE(parse({"--benchmark", "--work-size", "32,64", "--intensity", "20"}, sized));
+  CHECK(sized.gpu_work_size == std::vector<unsigned>{32, 64});
+  MinerConfig zero;
+  CHECK(parse({"--benchmark", "--work-size", "0"}, zero) == 2);
+  MinerConfig moon;
+  CHECK(parse({"--solo", "--rpc", "http://127.0.0.1:1", "--address", "x", "--network", "moon"},
+              moon) != 0);
   MinerConfig bad;
   CHECK(parse({"-o", "stratum+tcp://a:1"}, bad) == 2);  // no -u
   MinerConfig both;

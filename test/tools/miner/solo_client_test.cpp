@@ -116,6 +116,7 @@ TEST_CASE("solo: template -> job -> block that core parses with a matching Merkl
   share.extranonce2 = {9, 9, 9, 9, 9, 9, 9, 9};
   share.version = 0x20002000;  // a rolled version
   share.nonce = 12345;
+  share.ntime = (*job)->notify.ntime + 5;  // a rolled ntime goes into the block as found
   const auto bytes = assemble_block(share);
   auto block = btr::core::Block::parse(bytes);
   REQUIRE(block);
@@ -126,7 +127,7 @@ TEST_CASE("solo: template -> job -> block that core parses with a matching Merkl
   CHECK(block->header.prev_block.to_display_hex() == tpl["previousblockhash"]);
   CHECK(block->header.version == 0x20002000);
   CHECK(block->header.nonce == 12345);
-  CHECK(block->header.time == 1700000000);
+  CHECK(block->header.time == 1700000005);
   CHECK(block->header.bits == 0x207fffff);
   CHECK(*btr::core::parse_coinbase_height(block->transactions[0].inputs[0].script_sig) == 5);
   CHECK(block->transactions[0].outputs[0].value == 100002000);

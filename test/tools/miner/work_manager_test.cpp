@@ -2,6 +2,8 @@
 // and staleness, and the CPU re-check of hits.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <future>
 #include <set>
 
 #include "core/crypto/sha256.h"
@@ -172,4 +174,36 @@ TEST_CASE("work manager: easy targets get small units") {
   CHECK(nonces_for_target(target_from_compact(0x207fffff), uint64_t{1} << 30) <= 256);
   CHECK(nonces_for_target(Uint256::max(), uint64_t{1} << 30) == WorkManager::kMaxHitsPerUnit);
   CHECK(nonces_for_target(target_for_difficulty(1), uint64_t{1} << 30) == (uint64_t{1} << 30));
+}
+
+TEST_CASE("work manager: a 1-byte extranonce2 runs out, ntime rolls, then the device waits") {
+  WorkManager work(2, [](FoundShare) {});
+  auto job = make_job("tiny", true);
+  job->extranonce2_size = 1;  // 256 values, 128 per device
+  job->version_mask = 0;      // one version: each unit of 2^32 nonces uses one extranonce2
+  job->share_target = target_for_difficulty(1e6);  // hard: units are not cut short
+  job->ntime_roll_s = 2;
+  work.set_job(job);
+  std::set<std::pair<std::vector<uint8_t>, uint32_t>> seen[2];
+  for (size_t device = 0; device < 2; ++device) {
+    for (int i = 0; i < 3 * 128; ++i) {
+      auto unit = work.next_unit(device, uint64_t{1} << 32);
+      REQUIRE(unit);
+      // ntime moves one second after every 128 extranonce2 values, at most 2 s.
+      CHECK(unit->ntime == job->notify.ntime + static_cast<uint32_t>(i / 128));
+      CHECK(unit->scan.header ==
+            job_header(*unit->job, unit->extranonce2, 0x20000000, 0, unit->ntime));
+      CHECK(seen[device].insert({unit->extranonce2, unit->ntime}).second);  // never twice
+      CHECK(unit->extranonce2[0] % 2 == device);                            // its own values only
+    }
+  }
+  // Both devices used everything the job allows: the next call waits for a new job.
+  auto waiting = std::async(std::launch::async, [&] { return work.next_unit(0, 1u << 20); });
+  CHECK(waiting.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
+  work.set_job(make_job("next", false));
+  REQUIRE(waiting.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  auto unit = waiting.get();
+  REQUIRE(unit);
+  CHECK(unit->job->notify.job_id == "next");
+  CHECK(unit->ntime == unit->job->notify.ntime);
 }

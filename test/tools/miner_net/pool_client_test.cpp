@@ -122,6 +122,7 @@ TEST_CASE("pool client: configure, subscribe and authorize are pipelined") {
   CHECK(btr::core::to_hex(job.extranonce1) == "01020304");
   CHECK(job.extranonce2_size == 4);
   CHECK(job.version_mask == 0x1fffe000);
+  CHECK(job.ntime_roll_s == kPoolNtimeRollS);  // pool jobs may roll ntime when en2 runs out
   CHECK(job.share_difficulty == doctest::Approx(1.0 / 65536));
   CHECK(job.notify.clean_jobs);
   CHECK(h.client->authorized());
