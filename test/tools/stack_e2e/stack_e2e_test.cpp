@@ -52,6 +52,7 @@ TEST_CASE("20 blocks through the pool and a second run resuming the chain and le
   const json first = run.summary();
   INFO(run.output());
   REQUIRE(first.is_object());
+  REQUIRE(first.contains("audit"));
   CHECK(first["new_blocks"].get<int64_t>() >= 20);
   CHECK(first["audit"]["blocks_in_chain"].get<uint64_t>() >= 20);
   check_run_consistency(first);

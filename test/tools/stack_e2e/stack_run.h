@@ -67,6 +67,7 @@ class StackRun {
 // audit passed, every ledger block came from a miner's found-block line, the
 // miners' found blocks not in the ledger are at most their rejected shares,
 // and the ledger's accepted shares per worker equal the miners' own counts
+// (up to the shares in flight when a miner was stopped)
 // (the ledger's totals span runs: `previous` is the summary of the run
 // before on the same data folder, if any).
 void check_run_consistency(const nlohmann::json& summary,
