@@ -75,13 +75,15 @@ TEST_CASE("jobs: coinbase outputs come from the payout plan, rebuilt with every 
   CHECK(sx != sy);
   CHECK(sx->job->plan->entries.at(0).address == "x");
 
-  // A new template: the plan is computed again.
+  // A new template: the plan is computed again. The JobLines pointers above
+  // belong to the old template's cache and die with it; keep the id by value.
+  const std::string first_job_id = jx->job->notify.job_id;
   work.on_template(
       std::make_shared<const BlockTemplate>(test::make_template(3, test::kRegtestBits, 501, rng)));
   const JobLines* jx2 = work.job_for(miner_x);
   REQUIRE(jx2 != nullptr);
   CHECK(calls == 4);
-  CHECK(jx2->job->notify.job_id != jx->job->notify.job_id);
+  CHECK(jx2->job->notify.job_id != first_job_id);
   // Renewing one PPLNS session gives it a job id it never had.
   const std::string before = jx2->job->notify.job_id;
   work.renew_job(PayoutSet(script_of('x'), 8));
