@@ -414,6 +414,7 @@ void PoolServer::shutdown() {
   for (size_t i = 0; i < connections_.size(); ++i) close_connection(*connections_[i], "shutdown");
   if (api_listening_) api_->close();
   if (node_) node_->stop();
+  record_unanswered_blocks();
   if (accounting_) accounting_->stop();
   uv_timer_stop(&sweep_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), nullptr);
@@ -454,6 +455,21 @@ void PoolServer::on_template(nlohmann::json tmpl) {
         static_cast<long long>(t1 - t0), connections_.size(),
         static_cast<long long>(monotonic_ms() - t1));
   }
+}
+
+// A block submitted just before shutdown may have no answer yet, but the
+// node may well have taken it. Dropping it would lose its credits, so it is
+// recorded as pending: the ledger's check against the node's chain (on the
+// next tip after a restart) confirms it or marks it orphaned.
+void PoolServer::record_unanswered_blocks() {
+  for (auto& [tag, b] : pending_blocks_) {
+    b.accepted = true;
+    b.submit_result = "no answer before shutdown";
+    pool_log("block %s at height %lld: no answer before shutdown, recorded as pending",
+             b.hash.c_str(), static_cast<long long>(b.height));
+    ledger_->on_block(b);
+  }
+  pending_blocks_.clear();
 }
 
 void PoolServer::on_submit_result(const SubmitOutcome& o) {

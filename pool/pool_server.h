@@ -115,6 +115,7 @@ class PoolServer {
 
   // Node events (on the loop thread).
   void on_template(nlohmann::json tmpl);
+  void record_unanswered_blocks();
   void on_submit_result(const SubmitOutcome& outcome);
 
   PoolConfig cfg_;
