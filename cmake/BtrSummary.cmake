@@ -7,5 +7,6 @@ message(STATUS "  x86 ISA files     : ${BTR_ISA_LIST} (used only after a run-tim
 message(STATUS "  OpenCL            : ${BTR_HAVE_OPENCL}")
 message(STATUS "  CUDA              : ${BTR_HAVE_CUDA} ${BTR_NVCC}")
 message(STATUS "  ZeroMQ            : ${LIBZMQ_FOUND}")
+message(STATUS "  liburing          : ${LIBURING_FOUND}")
 message(STATUS "  tests             : ${BTR_BUILD_TESTS}")
 message(STATUS "")

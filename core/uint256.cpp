@@ -30,7 +30,9 @@ Result<Hash256> Hash256::from_display_hex(std::string_view hex) {
   return h;
 }
 
-std::string Hash256::to_internal_hex() const { return to_hex(bytes); }
+std::string Hash256::to_internal_hex() const {
+  return to_hex(bytes);
+}
 
 std::string Hash256::to_display_hex() const {
   std::array<uint8_t, 32> r = bytes;
@@ -74,7 +76,9 @@ Result<Uint256> Uint256::from_hex(std::string_view hex) {
   return from_hash(*h);
 }
 
-std::string Uint256::to_hex() const { return to_hash().to_display_hex(); }
+std::string Uint256::to_hex() const {
+  return to_hash().to_display_hex();
+}
 
 Uint256 Uint256::max() {
   Uint256 r;
@@ -92,7 +96,8 @@ unsigned Uint256::bits() const {
 
 double Uint256::to_double() const {
   double r = 0;
-  for (int i = 3; i >= 0; --i) r = r * 18446744073709551616.0 + static_cast<double>(limb_[static_cast<size_t>(i)]);
+  for (int i = 3; i >= 0; --i)
+    r = r * 18446744073709551616.0 + static_cast<double>(limb_[static_cast<size_t>(i)]);
   return r;
 }
 
@@ -106,7 +111,9 @@ Uint256& Uint256::operator+=(const Uint256& o) {
   return *this;
 }
 
-Uint256& Uint256::operator-=(const Uint256& o) { return *this += (~o + Uint256(1)); }
+Uint256& Uint256::operator-=(const Uint256& o) {
+  return *this += (~o + Uint256(1));
+}
 
 Uint256 Uint256::operator~() const {
   Uint256 r;
@@ -161,9 +168,24 @@ Uint256& Uint256::operator>>=(unsigned s) {
   return *this = r;
 }
 
+Uint256& Uint256::divide_by_u64(uint64_t d) {
+  // Schoolbook division one 64-bit limb at a time; the remainder is always
+  // below d, so each 128-by-64 step's quotient fits in a limb.
+  U128 rem = 0;
+  for (size_t i = 4; i-- > 0;) {
+    const U128 cur = (rem << 64) | limb_[i];
+    limb_[i] = static_cast<uint64_t>(cur / d);
+    rem = cur % d;
+  }
+  return *this;
+}
+
 Uint256& Uint256::operator/=(const Uint256& d) {
   assert(!d.is_zero());
-  // Shift-subtract long division; targets and work are divided rarely.
+  // A share's target is diff1 over a 53-bit mantissa, once per share at
+  // pool rates: that common case takes the limb-wise path.
+  if ((d.limb_[1] | d.limb_[2] | d.limb_[3]) == 0) return divide_by_u64(d.limb_[0]);
+  // Shift-subtract long division; wider divisors (chain work) are rare.
   Uint256 num = *this, div = d, quot;
   const int shift = static_cast<int>(num.bits()) - static_cast<int>(div.bits());
   if (shift < 0) return *this = Uint256();

@@ -55,7 +55,7 @@ class Uint256 {
 
   Uint256& operator+=(const Uint256& o);
   Uint256& operator-=(const Uint256& o);
-  Uint256& operator*=(uint64_t m);  // wraps modulo 2^256
+  Uint256& operator*=(uint64_t m);        // wraps modulo 2^256
   Uint256& operator*=(const Uint256& o);  // wraps modulo 2^256
   Uint256& operator/=(const Uint256& d);  // asserts d != 0
   Uint256& operator<<=(unsigned s);
@@ -74,6 +74,8 @@ class Uint256 {
   friend bool operator==(const Uint256& a, const Uint256& b) = default;
 
  private:
+  Uint256& divide_by_u64(uint64_t d);  // d != 0
+
   std::array<uint64_t, 4> limb_{};  // little-endian limbs
 };
 

@@ -59,11 +59,10 @@ core::Status apply_port(const json& j, PortConfig& p) {
 }
 
 core::Status apply_payout(const json& j, PayoutConfig& p) {
-  BTR_TRY(
-      check_known(j,
-                  {"scheme", "fee_percent", "fee_address", "pplns_window_factor",
-                   "pplns_min_output", "pplns_max_outputs"},
-                  "payout"));
+  BTR_TRY(check_known(j,
+                      {"scheme", "fee_percent", "fee_address", "pplns_window_factor",
+                       "pplns_min_output", "pplns_max_outputs"},
+                      "payout"));
   BTR_TRY(read_key(j, "scheme", p.scheme));
   BTR_TRY(read_key(j, "fee_percent", p.fee_percent));
   BTR_TRY(read_key(j, "fee_address", p.fee_address));
@@ -177,6 +176,8 @@ core::Status apply_config_json(const std::string& text, PoolConfig& cfg) {
                        "invalid_share_ban_threshold",
                        "invalid_share_ban_s",
                        "max_line_bytes",
+                       "send_threads",
+                       "io_uring",
                        "block_poll_interval_s",
                        "template_refresh_s",
                        "longpoll",
@@ -236,6 +237,8 @@ core::Status apply_config_json(const std::string& text, PoolConfig& cfg) {
   BTR_TRY(read_key(j, "invalid_share_ban_threshold", cfg.invalid_share_ban_threshold));
   BTR_TRY(read_key(j, "invalid_share_ban_s", cfg.invalid_share_ban_s));
   BTR_TRY(read_key(j, "max_line_bytes", cfg.max_line_bytes));
+  BTR_TRY(read_key(j, "send_threads", cfg.send_threads));
+  BTR_TRY(read_key(j, "io_uring", cfg.io_uring));
   BTR_TRY(read_key(j, "block_poll_interval_s", cfg.block_poll_interval_s));
   BTR_TRY(read_key(j, "template_refresh_s", cfg.template_refresh_s));
   BTR_TRY(read_key(j, "longpoll", cfg.longpoll));
@@ -276,6 +279,8 @@ core::Status validate_config(const PoolConfig& cfg) {
   if (cfg.bind.empty()) return core::fail("config: bind needs at least one address");
   if (cfg.max_connections_per_ip < 1) return core::fail("config: max_connections_per_ip < 1");
   if (cfg.jobs_kept < 1) return core::fail("config: jobs_kept < 1");
+  if (cfg.send_threads < 0 || cfg.send_threads > 64)
+    return core::fail("config: send_threads must be 0 (one per core) to 64");
   // Below 1 s no rolled share fits; past a day the node's future-time rule refuses the block.
   if (cfg.ntime_window_s < 1 || cfg.ntime_window_s > 86400) {
     return core::fail("config: ntime_window_s must be 1..86400");
@@ -327,6 +332,10 @@ std::string pool_config_help() {
   invalid_share_ban_s (600), max_line_bytes (16384), block_poll_interval_s (0.1),
   template_refresh_s (30), longpoll (true), ntime_window_s (7000: a share's ntime may be at
   most this many seconds after its job's), jobs_kept (4)
+  send_threads       (0 = one per core, at most 4): threads that write a new block's notify to
+                     every miner in parallel (through io_uring batches when the kernel allows)
+  io_uring           (true): batch sends through io_uring when the kernel offers it; false sends
+                     with one sendmsg per socket (where a seccomp profile forbids io_uring)
   admin_token        secret for POST /api/admin/reconnect and /api/admin/set_extranonce on the
                      api_port (header "Authorization: Bearer TOKEN"); empty = admin routes refused
   shutdown_reconnect (false): on SIGINT/SIGTERM send every miner client.reconnect to this pool,

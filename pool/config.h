@@ -35,7 +35,7 @@ struct PortConfig {
 struct PayoutConfig {
   std::string scheme = "solo";  // "solo" or "pplns" (pool/payout/payout_plan.h)
   double fee_percent = 0.0;
-  std::string fee_address;  // the operator's output; required by PPLNS (carried balances)
+  std::string fee_address;           // the operator's output; required by PPLNS (carried balances)
   double pplns_window_factor = 2.0;  // N = factor * network difficulty
   int64_t pplns_min_output = 10000;  // base units; smaller dues are carried
   int pplns_max_outputs = 20;        // miner outputs per coinbase, largest first
@@ -54,9 +54,9 @@ struct PoolConfig {
   std::vector<PortConfig> ports;
   PayoutConfig payout;
   // Accounting (pool/ledger.h, pool/webhook.h).
-  std::string webhook_url;            // http://HOST:PORT/path; "" = no notifications
-  double worker_offline_s = 600;      // a worker silent this long is reported offline
-  int64_t stats_horizon_s = 86400;    // raw share slices kept at least this long
+  std::string webhook_url;          // http://HOST:PORT/path; "" = no notifications
+  double worker_offline_s = 600;    // a worker silent this long is reported offline
+  int64_t stats_horizon_s = 86400;  // raw share slices kept at least this long
   std::string pool_tag = "/btr-pool/";
 
   // Connection hygiene.
@@ -67,6 +67,10 @@ struct PoolConfig {
   int invalid_share_ban_threshold = 100;  // invalid shares in a row before a ban...
   double invalid_share_ban_s = 600.0;     // ...of this many seconds for the IP
   size_t max_line_bytes = 16 * 1024;
+  // Threads that write a big batch (a new block's notify to every miner) in
+  // parallel, the event loop's included; 0 = one per core (at most 4).
+  int send_threads = 0;
+  bool io_uring = true;  // false: one sendmsg per socket (e.g. where seccomp forbids io_uring)
 
   // Work.
   double block_poll_interval_s = 0.1;  // getbestblockhash fallback poll

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ struct Connection {
   bool counted_ip = false;
 
   stratum::LineFramer framer;
+  // Lines sent during this loop iteration, not yet written: PoolServer
+  // writes every connection's outbox in one batch (pool/batch_sender.h).
+  std::vector<std::shared_ptr<const std::string>> outbox;
+  bool in_dirty_list = false;  // listed in PoolServer::dirty_ (at most once)
 
   // Session.
   bool subscribed = false;
@@ -63,6 +68,7 @@ struct Connection {
   int invalid_streak = 0;        // invalid shares since the last accepted one
   int bad_lines = 0;             // unparsable lines
   int64_t stalled_since_ms = 0;  // write queue above the high-water mark since
+  int64_t last_write_ms = 0;     // when bytes were last handed to the socket
 };
 
 }  // namespace btr::pool

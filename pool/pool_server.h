@@ -19,6 +19,7 @@
 
 #include "core/result.h"
 #include "pool/admin_actions.h"
+#include "pool/batch_sender.h"
 #include "pool/config.h"
 #include "pool/connection.h"
 #include "pool/extranonce.h"
@@ -91,9 +92,22 @@ class PoolServer {
   core::Status start_accounting(const HttpUrl& node_url);  // ledger_service.cpp
   void on_new_connection(uv_stream_t* listener, size_t port_index);
   void on_read(Connection& c, ssize_t nread, const uv_buf_t* buf);
+  // Output: send() puts a line in the connection's outbox; flush_output()
+  // writes every outbox in one batch, from the loop's prepare and check
+  // phases (so once per iteration) and right after a job broadcast.
   void send(Connection& c, std::shared_ptr<const std::string> line);
   void send(Connection& c, std::string line);
+  void start_output();
+  void stop_output();
+  void flush_output();
+  void flush_connection(Connection& c);  // now, alone (before a close)
+  void finish_send(Connection& c, std::vector<std::shared_ptr<const std::string>>& lines,
+                   int64_t result);
+  void queue_write(Connection& c, std::vector<std::shared_ptr<const std::string>> lines,
+                   size_t offset);
+  size_t unsent_bytes(Connection& c, int64_t now) const;
   void close_connection(Connection& c, const char* why);
+  void reset_connection(Connection& c);  // RST, dropping what is queued
   void forget_connection(Connection* c);
   void on_sweep();
   void shutdown();
@@ -107,7 +121,9 @@ class PoolServer {
                       const stratum::SuggestDifficulty& m);
   void handle_submit(Connection& c, const stratum::MessageId& id, const stratum::Submit& m);
   void send_job(Connection& c, bool clean);
-  void broadcast_jobs(bool clean);
+  // Sends the current job to every session that lacks it; returns when
+  // (monotonic_ms) the jobs were queued, before they were written.
+  int64_t broadcast_jobs(bool clean);
   void penalize(Connection& c, const char* why);
   bool job_retired(Connection& c, const std::string& job_id);
   // Who the session's jobs pay (its port's scheme); needs c.payout.
@@ -139,6 +155,13 @@ class PoolServer {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<Connection*> connections_;
   uint64_t next_connection_id_ = 1;
+
+  std::unique_ptr<BatchSender> sender_;
+  std::vector<Connection*> dirty_;  // connections with a non-empty outbox
+  std::vector<Connection*> flushing_;
+  std::vector<SendItem> send_items_;
+  uv_prepare_t flush_prepare_{};
+  uv_check_t flush_check_{};
 
   uv_timer_t sweep_timer_{};
   uv_async_t stop_async_{};

@@ -158,11 +158,14 @@ void PoolServer::send_job(Connection& c, bool clean) {
   c.sent_template_serial = work_.template_serial();
 }
 
-void PoolServer::broadcast_jobs(bool clean) {
+int64_t PoolServer::broadcast_jobs(bool clean) {
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection& c = *connections_[i];
     if (c.sent_template_serial != work_.template_serial()) send_job(c, clean);
   }
+  const int64_t queued_ms = monotonic_ms();
+  flush_output();  // the fan-out starts now, in one batch over every core
+  return queued_ms;
 }
 
 void PoolServer::handle_submit(Connection& c, const stratum::MessageId& id,

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libuv1-dev libsecp256k1-dev libsqlite3-dev libzmq3-dev libsodium-dev
+  libuv1-dev libsecp256k1-dev libsqlite3-dev libzmq3-dev libsodium-dev liburing-dev
   doctest-dev nlohmann-json3-dev libcli11-dev
   opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
   chromium

@@ -90,3 +90,18 @@ TEST_CASE("config: ntime window, admin token and shutdown reconnect keys") {
   CHECK_FALSE(validate_config(cfg).ok());
   CHECK_FALSE(apply_config_json(R"({"shutdown_reconnect": "yes"})", cfg).ok());
 }
+
+TEST_CASE("config: send threads and io_uring keys") {
+  PoolConfig cfg = default_pool_config(Network::kRegtest);
+  CHECK(cfg.send_threads == 0);  // one per core
+  CHECK(cfg.io_uring);
+  REQUIRE(apply_config_json(R"({"send_threads": 3, "io_uring": false})", cfg).ok());
+  CHECK(validate_config(cfg).ok());
+  CHECK(cfg.send_threads == 3);
+  CHECK_FALSE(cfg.io_uring);
+  cfg.send_threads = -1;
+  CHECK_FALSE(validate_config(cfg).ok());
+  cfg.send_threads = 65;
+  CHECK_FALSE(validate_config(cfg).ok());
+  CHECK_FALSE(apply_config_json(R"({"io_uring": 1})", cfg).ok());
+}

@@ -258,6 +258,37 @@ TEST_CASE("codec: responses in every error shape") {
         "{\"error\":[21,\"Stale\",null],\"id\":4,\"result\":null}\n");
 }
 
+TEST_CASE("codec: submit answers for every id form, decoded back") {
+  // The answers are built as text; whatever the id and reason hold, they must
+  // stay valid JSON that decodes to the same id, code and reason.
+  const std::vector<MessageId> ids = {MessageId{},
+                                      MessageId{int64_t{0}},
+                                      MessageId{int64_t{-7}},
+                                      MessageId{int64_t{9007199254740993}},
+                                      MessageId{std::string("a\"b\\c\n")},
+                                      MessageId{std::string("")}};
+  for (const MessageId& id : ids) {
+    for (bool value : {true, false}) {
+      MessageId got;
+      const Response r = server_as<Response>(encode_bool_result(id, value), &got);
+      CHECK(got == id);
+      CHECK_FALSE(r.error.has_value());
+      CHECK(decode_bool_result(r).value() == value);
+    }
+    const std::string reason = "Invalid \"job\" \x01\t\xff";
+    MessageId got;
+    const Response r = server_as<Response>(encode_error(id, 23, reason), &got);
+    CHECK(got == id);
+    REQUIRE(r.error.has_value());
+    CHECK(r.error->code == 23);
+    CHECK(r.error->message.find("Invalid \"job\" \x01\t") == 0);  // invalid UTF-8 replaced
+  }
+  CHECK(encode_bool_result(MessageId{int64_t{12}}, true) ==
+        "{\"error\":null,\"id\":12,\"result\":true}\n");
+  CHECK(encode_bool_result(MessageId{}, false) ==
+        "{\"error\":null,\"id\":null,\"result\":false}\n");
+}
+
 TEST_CASE("codec: subscribe results (ckpool and public-pool shapes) and the session id") {
   SubscribeResult sr{
       {{"mining.set_difficulty", "1a"}, {"mining.notify", "1a"}}, {0xde, 0xad, 0xbe, 0xef}, 8};

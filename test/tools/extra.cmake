@@ -10,6 +10,7 @@ if(TARGET btr_miner_lib)
     file(GLOB_RECURSE tools_srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/tools/*.cpp")
     list(REMOVE_ITEM tools_srcs ${tools_net_srcs})
     list(FILTER tools_srcs EXCLUDE REGEX "/tools/stack(_e2e)?/")  # stack/stack_tests.cmake
+    list(FILTER tools_srcs EXCLUDE REGEX "/tools/stratum_load/")  # stratum_load/stratum_load_tests.cmake
     if(tools_srcs)
       add_executable(btr_test_tools ${tools_srcs})
       target_link_libraries(btr_test_tools PRIVATE btr_test_common btr_miner_lib btr_core btr_warnings)
@@ -42,3 +43,5 @@ if(TARGET btr_miner_lib)
 endif()
 # btr-stack's unit and end-to-end tests.
 include(${CMAKE_CURRENT_SOURCE_DIR}/tools/stack/stack_tests.cmake)
+# btr-stratum-load's unit tests.
+include(${CMAKE_CURRENT_SOURCE_DIR}/tools/stratum_load/stratum_load_tests.cmake)

@@ -1,5 +1,7 @@
 #include "tools/stratum_load/load_client.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -11,6 +13,9 @@
 #include "stratum/codec.h"
 #include "stratum/hex_fields.h"
 #include "stratum/share_rebuild.h"
+#include "tools/stratum_load/notify_scan.h"
+#include "tools/stratum_load/response_scan.h"
+#include "tools/stratum_load/submit_line.h"
 
 namespace btr::tools {
 
@@ -28,7 +33,15 @@ struct LoadRun::Conn {
   bool ready = false, closed = false, searching = false;
   std::vector<uint8_t> en1;
   size_t en2_size = 8;
-  stratum::Notify job;
+  // The latest job. Every notify sets job_id, prev_block and ntime (all a
+  // random share needs) from the fast scan and keeps its raw line; the full
+  // Notify is parsed from job_line only when a valid-share search needs it
+  // (LoadRun::full_job), or set at once when the full parser read the line.
+  std::string job_id;
+  core::Hash256 prev_block;
+  uint32_t ntime = 0;
+  std::string job_line;
+  std::optional<stratum::Notify> job;
   double difficulty = 1;
   uint32_t next_id = 100;
   uint64_t en2_counter = 0;
@@ -52,13 +65,6 @@ struct SearchWork {
   std::optional<uint32_t> nonce;
 };
 
-std::string submit_text(const std::string& user, uint32_t id, const std::string& job_id,
-                        const std::vector<uint8_t>& en2, uint32_t ntime, uint32_t nonce) {
-  return "{\"id\":" + std::to_string(id) + ",\"method\":\"mining.submit\",\"params\":[\"" + user +
-         "\",\"" + job_id + "\",\"" + core::to_hex(en2) + "\",\"" + stratum::u32_to_hex8(ntime) +
-         "\",\"" + stratum::u32_to_hex8(nonce) + "\",\"00000000\"]}\n";
-}
-
 std::vector<uint8_t> counter_bytes(uint64_t v, size_t size) {
   std::vector<uint8_t> out(size, 0);
   for (size_t i = 0; i < size && i < 8; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
@@ -68,11 +74,15 @@ std::vector<uint8_t> counter_bytes(uint64_t v, size_t size) {
 }  // namespace
 
 struct LoadCallbacks {
-  static void alloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-    static char storage[65536];
-    *buf = uv_buf_init(storage, sizeof storage);
+  static void alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+    auto& storage = static_cast<LoadRun::Conn*>(h->data)->run->read_buf_;
+    *buf = uv_buf_init(storage.data(), static_cast<unsigned>(storage.size()));
   }
   static void read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+    // One clock read per callback, before any parsing: the arrival time of
+    // every line in this read, for share replies and notifies alike, so the
+    // tool's own parsing does not count as pool delay.
+    const int64_t arrival_us = now_us();
     auto* c = static_cast<LoadRun::Conn*>(s->data);
     if (n < 0) {
       if (!c->closed) {
@@ -82,16 +92,29 @@ struct LoadCallbacks {
       }
       return;
     }
-    c->buf.append(buf->base, static_cast<size_t>(n));
+    const std::string_view data(buf->base, static_cast<size_t>(n));
+    if (!c->buf.empty()) {
+      c->buf.append(data);
+      const size_t used = consume_lines(*c, c->buf, arrival_us);
+      if (!c->closed) c->buf.erase(0, used);
+      return;
+    }
+    // Nothing pending (the usual case): take whole lines straight from the
+    // read buffer and keep only a partial tail, saving a copy of each notify.
+    const size_t used = consume_lines(*c, data, arrival_us);
+    if (!c->closed && used < data.size()) c->buf.assign(data.substr(used));
+  }
+  // Hands each complete line of text to the run; returns how much was used.
+  static size_t consume_lines(LoadRun::Conn& c, std::string_view text, int64_t arrival_us) {
     size_t start = 0;
     for (;;) {
-      const size_t nl = c->buf.find('\n', start);
-      if (nl == std::string::npos) break;
-      c->run->on_line(*c, std::string_view(c->buf).substr(start, nl - start));
+      const size_t nl = text.find('\n', start);
+      if (nl == std::string_view::npos) break;
+      c.run->on_line(c, text.substr(start, nl - start), arrival_us);
       start = nl + 1;
-      if (c->closed) return;
+      if (c.closed) return start;
     }
-    c->buf.erase(0, start);
+    return start;
   }
   static void connected(uv_connect_t* req, int status) {
     auto* c = static_cast<LoadRun::Conn*>(req->data);
@@ -140,13 +163,16 @@ struct LoadCallbacks {
     LoadRun::Conn& c = *w->conn;
     c.searching = false;
     if (status != 0 || !w->nonce || c.closed || w->run->stopping_) return;
-    if (c.job.job_id != w->job.job_id) return;  // a newer job arrived meanwhile
+    if (c.job_id != w->job.job_id) return;  // a newer job arrived meanwhile
     const uint32_t id = c.next_id++;
     c.pending[id] = now_us();
     ++w->run->stats_.valid_sent;
     ++w->run->stats_.sent;
-    w->run->send(
-        c, submit_text(w->run->opt_.username, id, w->job.job_id, w->en2, w->job.ntime, *w->nonce));
+    std::string& line = w->run->line_buf_;
+    line.clear();
+    append_submit_line(line, w->run->opt_.username, id, w->job.job_id, w->en2, w->job.ntime,
+                       *w->nonce);
+    w->run->send(c, line);
   }
 };
 
@@ -180,13 +206,6 @@ void LoadRun::open_some() {
     }
     conns_.push_back(std::move(c));
   }
-}
-
-void LoadRun::block_triggered(const std::string& prev_display_hex) {
-  LoadStats::Block b;
-  b.prevhash = prev_display_hex;
-  b.trigger_us = now_us();
-  stats_.blocks.push_back(std::move(b));
 }
 
 void LoadRun::stop() {
@@ -229,10 +248,18 @@ void LoadRun::on_tick() {
   }
 }
 
-void LoadRun::send(Conn& c, std::string text) {
+void LoadRun::send(Conn& c, std::string_view text) {
   if (c.closed) return;
+  // Straight into the socket when it takes the whole line (the usual case
+  // on loopback): no write request, no copy, no completion callback. libuv
+  // refuses (EAGAIN) while earlier writes are queued, so order is kept.
+  const uv_buf_t direct =
+      uv_buf_init(const_cast<char*>(text.data()), static_cast<unsigned>(text.size()));
+  const int wrote = uv_try_write(reinterpret_cast<uv_stream_t*>(&c.tcp), &direct, 1);
+  if (wrote > 0) text.remove_prefix(static_cast<size_t>(wrote));
+  if (text.empty()) return;
   auto* w = new WriteBuf;
-  w->data = std::move(text);
+  w->data.assign(text);
   w->req.data = w;
   uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
   if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c.tcp), &b, 1, LoadCallbacks::written) !=
@@ -245,17 +272,45 @@ void LoadRun::send_random_share(Conn& c) {
   const uint32_t id = c.next_id++;
   c.pending[id] = now_us();
   ++stats_.sent;
-  const auto en2 = counter_bytes(rng_(), c.en2_size);
-  send(c, submit_text(opt_.username, id, c.job.job_id, en2, c.job.ntime,
-                      static_cast<uint32_t>(rng_())));
+  // The random extranonce2 in a stack buffer (pools use 4..8 bytes; a
+  // larger size falls back to the heap).
+  const uint64_t en2_value = rng_();
+  std::array<uint8_t, 32> en2_small{};
+  std::vector<uint8_t> en2_large;
+  std::span<const uint8_t> en2;
+  if (c.en2_size <= en2_small.size()) {
+    for (size_t i = 0; i < c.en2_size && i < 8; ++i)
+      en2_small[i] = static_cast<uint8_t>(en2_value >> (8 * i));
+    en2 = std::span<const uint8_t>(en2_small.data(), c.en2_size);
+  } else {
+    en2_large = counter_bytes(en2_value, c.en2_size);
+    en2 = en2_large;
+  }
+  line_buf_.clear();
+  append_submit_line(line_buf_, opt_.username, id, c.job_id, en2, c.ntime,
+                     static_cast<uint32_t>(rng_()));
+  send(c, line_buf_);
+}
+
+const stratum::Notify* LoadRun::full_job(Conn& c) {
+  if (!c.job && !c.job_line.empty()) {
+    auto parsed = stratum::parse_server_message(c.job_line);
+    if (parsed.message.ok()) {
+      if (auto* n = std::get_if<stratum::Notify>(&*parsed.message)) c.job = std::move(*n);
+    }
+    c.job_line.clear();  // parsed or unusable: either way, not again
+  }
+  return c.job ? &*c.job : nullptr;
 }
 
 void LoadRun::start_search(Conn& c) {
+  const stratum::Notify* job = full_job(c);
+  if (job == nullptr) return;
   auto* w = new SearchWork;
   w->req.data = w;
   w->run = this;
   w->conn = &c;
-  w->job = c.job;
+  w->job = *job;
   w->en1 = c.en1;
   w->en2 = counter_bytes((uint64_t{1} << 63) | c.en2_counter++, c.en2_size);
   w->difficulty = c.difficulty;
@@ -263,36 +318,47 @@ void LoadRun::start_search(Conn& c) {
   uv_queue_work(loop_, &w->req, LoadCallbacks::search, LoadCallbacks::searched);
 }
 
-void LoadRun::on_line(Conn& c, std::string_view line) {
+bool LoadRun::on_answer(Conn& c, int64_t id, std::optional<int> error_code, int64_t arrival_us) {
+  const auto it = c.pending.find(static_cast<uint32_t>(id));
+  if (it == c.pending.end()) return false;
+  stats_.latency_us.push_back(static_cast<uint32_t>(std::max<int64_t>(arrival_us - it->second, 0)));
+  c.pending.erase(it);
+  ++stats_.answered;
+  if (error_code) {
+    ++stats_.rejected;
+    ++stats_.rejected_by_code[*error_code];
+  } else {
+    ++stats_.accepted;
+  }
+  return true;
+}
+
+void LoadRun::on_line(Conn& c, std::string_view line, int64_t arrival_us) {
+  // Share answers, the bulk of the traffic, take their own fast scan (id 2
+  // is the subscribe answer, which needs the full parser anyway).
+  if (auto ans = scan_submit_response(line); ans && ans->id != 2) {
+    const auto code = ans->error ? std::optional<int>(ans->code) : std::nullopt;
+    if (on_answer(c, ans->id, code, arrival_us)) ++stats_.answer_scanned;
+    return;
+  }
+  // Notifies, the bulk of the traffic at a new block, take the fast scan;
+  // a line it refuses (another message, or a layout it does not know) goes
+  // to the full parser.
+  if (auto scan = scan_notify(line)) {
+    ++stats_.notify_scanned;
+    c.job_line.assign(line);
+    c.job.reset();
+    on_notify(c, scan->job_id, scan->prev_block, scan->ntime, scan->clean_jobs, arrival_us);
+    return;
+  }
   auto parsed = stratum::parse_server_message(line);
   if (!parsed.message.ok()) return;
   auto& msg = *parsed.message;
   if (auto* n = std::get_if<stratum::Notify>(&msg)) {
-    const bool had_job = c.ready;
-    const bool new_prev = !had_job || n->prev_block != c.job.prev_block;
-    c.job = *n;
-    if (!c.ready) {
-      c.ready = true;
-      ++stats_.ready;
-    }
-    if (had_job && new_prev && n->clean_jobs) {
-      const int64_t now = now_us();
-      const std::string prev = n->prev_block.to_display_hex();
-      LoadStats::Block* b = nullptr;
-      for (auto it = stats_.blocks.rbegin(); it != stats_.blocks.rend(); ++it) {
-        if (it->prevhash == prev) {
-          b = &*it;
-          break;
-        }
-      }
-      if (b == nullptr) {
-        stats_.blocks.push_back(LoadStats::Block{prev, 0, now, {}});
-        b = &stats_.blocks.back();
-      }
-      if (b->first_us == 0) b->first_us = now;
-      const int64_t from = b->trigger_us != 0 ? b->trigger_us : b->first_us;
-      b->delay_us.push_back(static_cast<uint32_t>(now - from));
-    }
+    ++stats_.notify_parsed;
+    c.job_line.clear();
+    c.job = std::move(*n);
+    on_notify(c, c.job->job_id, c.job->prev_block, c.job->ntime, c.job->clean_jobs, arrival_us);
   } else if (auto* d = std::get_if<stratum::SetDifficulty>(&msg)) {
     c.difficulty = d->difficulty;
   } else if (auto* r = std::get_if<stratum::Response>(&msg)) {
@@ -305,19 +371,88 @@ void LoadRun::on_line(Conn& c, std::string_view line) {
         }
         return;
       }
-      const auto it = c.pending.find(static_cast<uint32_t>(*id));
-      if (it == c.pending.end()) return;
-      stats_.latency_us.push_back(static_cast<uint32_t>(now_us() - it->second));
-      c.pending.erase(it);
-      ++stats_.answered;
-      if (r->error) {
-        ++stats_.rejected;
-        ++stats_.rejected_by_code[r->error->code];
-      } else {
-        ++stats_.accepted;
-      }
+      const auto code = r->error ? std::optional<int>(r->error->code) : std::nullopt;
+      if (on_answer(c, *id, code, arrival_us)) ++stats_.answer_parsed;
     }
   }
+}
+
+void LoadRun::on_notify(Conn& c, std::string_view job_id, const core::Hash256& prev, uint32_t ntime,
+                        bool clean, int64_t arrival_us) {
+  const bool had_job = c.ready;
+  const bool new_prev = !had_job || prev != c.prev_block;
+  c.job_id.assign(job_id);
+  c.prev_block = prev;
+  c.ntime = ntime;
+  if (!c.ready) {
+    c.ready = true;
+    ++stats_.ready;
+  }
+  if (!(had_job && new_prev && clean)) return;
+  LoadStats::Arrivals* a = nullptr;
+  for (auto it = stats_.arrivals.rbegin(); it != stats_.arrivals.rend(); ++it) {
+    if (it->prev_block == prev) {
+      a = &*it;
+      break;
+    }
+  }
+  if (a == nullptr) {
+    stats_.arrivals.push_back(LoadStats::Arrivals{prev, {}});
+    a = &stats_.arrivals.back();
+  }
+  a->at_us.push_back(arrival_us);
+}
+
+LoadStats merge_stats(std::span<const LoadStats* const> runs,
+                      const std::vector<BlockTrigger>& triggers) {
+  LoadStats out;
+  std::vector<LoadStats::Block> blocks;
+  for (const auto& t : triggers) blocks.push_back(LoadStats::Block{t.prevhash, t.at_us, 0, {}});
+  std::vector<std::vector<int64_t>> arrivals(blocks.size());
+  for (const LoadStats* s : runs) {
+    out.connected += s->connected;
+    out.connect_failed += s->connect_failed;
+    out.ready += s->ready;
+    out.closed += s->closed;
+    out.sent += s->sent;
+    out.valid_sent += s->valid_sent;
+    out.answered += s->answered;
+    out.accepted += s->accepted;
+    out.rejected += s->rejected;
+    out.notify_scanned += s->notify_scanned;
+    out.notify_parsed += s->notify_parsed;
+    out.answer_scanned += s->answer_scanned;
+    out.answer_parsed += s->answer_parsed;
+    for (const auto& [code, n] : s->rejected_by_code) out.rejected_by_code[code] += n;
+    out.latency_us.insert(out.latency_us.end(), s->latency_us.begin(), s->latency_us.end());
+    for (const auto& a : s->arrivals) {
+      const std::string hex = a.prev_block.to_display_hex();
+      auto it = std::find_if(blocks.begin(), blocks.end(),
+                             [&](const LoadStats::Block& b) { return b.prevhash == hex; });
+      if (it == blocks.end()) {
+        blocks.push_back(LoadStats::Block{hex, 0, 0, {}});
+        arrivals.emplace_back();
+        it = blocks.end() - 1;
+      }
+      auto& at = arrivals[static_cast<size_t>(it - blocks.begin())];
+      at.insert(at.end(), a.at_us.begin(), a.at_us.end());
+    }
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    auto& b = blocks[i];
+    if (!arrivals[i].empty())
+      b.first_us = *std::min_element(arrivals[i].begin(), arrivals[i].end());
+    const int64_t from = b.trigger_us != 0 ? b.trigger_us : b.first_us;
+    b.delay_us.reserve(arrivals[i].size());
+    for (int64_t at : arrivals[i])
+      b.delay_us.push_back(static_cast<uint32_t>(std::max<int64_t>(at - from, 0)));
+  }
+  std::stable_sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
+    return (a.trigger_us != 0 ? a.trigger_us : a.first_us) <
+           (b.trigger_us != 0 ? b.trigger_us : b.first_us);
+  });
+  out.blocks = std::move(blocks);
+  return out;
 }
 
 }  // namespace btr::tools

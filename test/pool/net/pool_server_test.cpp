@@ -135,6 +135,23 @@ TEST_CASE("pipelined configure/subscribe/authorize get ordered answers, set_diff
   CHECK(saw_diff);
 }
 
+TEST_CASE("without io_uring and on one send thread the answers are the same") {
+  Env env;
+  env.cfg.io_uring = false;
+  env.cfg.send_threads = 1;
+  test::PoolHarness pool(env.cfg);
+  REQUIRE(pool.ok());
+  REQUIRE(pool.wait_templates(1, 5000));
+  test::LineClient c(pool.port());
+  REQUIRE(c.connected());
+  Session s = handshake(c);
+  CHECK(s.en1.size() == 4);
+  REQUIRE(s.messages.size() == 2);
+  CHECK(s.messages[0]["method"] == "mining.set_difficulty");
+  CHECK(s.messages[1]["params"][8] == true);
+  CHECK(s.job.prev_block.to_display_hex() == env.node.best_hash());
+}
+
 TEST_CASE("a bad address is refused at authorize with a clear message") {
   Env env;
   test::PoolHarness pool(env.cfg);
