@@ -68,6 +68,18 @@ void on_written(uv_write_t* req, int) {
 
 using http::peer_ip;  // pool/http/api_server.h
 
+// libuv buffers over queued lines; `offset` bytes of the first were sent.
+std::vector<uv_buf_t> line_bufs(const std::vector<std::shared_ptr<const std::string>>& lines,
+                                size_t offset) {
+  std::vector<uv_buf_t> bufs;
+  for (const auto& line : lines) {
+    bufs.push_back(uv_buf_init(const_cast<char*>(line->data() + offset),
+                               static_cast<unsigned>(line->size() - offset)));
+    offset = 0;
+  }
+  return bufs;
+}
+
 VardiffConfig vardiff_config(const PortConfig& p) {
   VardiffConfig v;
   v.start_difficulty = p.start_difficulty;
@@ -373,11 +385,7 @@ void PoolServer::flush_connection(Connection& c) {
   lines.swap(c.outbox);
   if (lines.empty()) return;
   // It may stay in dirty_; flush_output skips an empty outbox.
-  std::vector<uv_buf_t> bufs;
-  for (const auto& line : lines) {
-    bufs.push_back(
-        uv_buf_init(const_cast<char*>(line->data()), static_cast<unsigned>(line->size())));
-  }
+  std::vector<uv_buf_t> bufs = line_bufs(lines, 0);
   const int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&c.tcp), bufs.data(),
                              static_cast<unsigned>(bufs.size()));
   finish_send(c, lines, n == UV_EAGAIN ? 0 : n);
@@ -405,12 +413,7 @@ void PoolServer::queue_write(Connection& c, std::vector<std::shared_ptr<const st
   auto* w = new WriteReq;
   w->lines = std::move(lines);
   w->req.data = w;
-  std::vector<uv_buf_t> bufs;
-  for (const auto& line : w->lines) {
-    bufs.push_back(uv_buf_init(const_cast<char*>(line->data() + offset),
-                               static_cast<unsigned>(line->size() - offset)));
-    offset = 0;  // only the first line was partly sent
-  }
+  std::vector<uv_buf_t> bufs = line_bufs(w->lines, offset);
   if (uv_write(&w->req, stream, bufs.data(), static_cast<unsigned>(bufs.size()), on_written) != 0) {
     delete w;
     close_connection(c, "write failed");

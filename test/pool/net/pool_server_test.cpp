@@ -94,25 +94,33 @@ std::string submit_line(int id, const Session& s, const std::string& job_id,
 
 }  // namespace
 
+namespace {
+// The pipelined handshake's answers: exactly set_difficulty, then the first
+// notify (clean), on the node's tip.
+Session ordered_first_answers(Env& env, test::LineClient& c) {
+  REQUIRE(c.connected());
+  Session s = handshake(c);
+  CHECK(s.en1.size() == 4);
+  REQUIRE(s.messages.size() == 2);
+  CHECK(s.messages[0]["method"] == "mining.set_difficulty");
+  CHECK(s.messages[1]["params"][8] == true);
+  CHECK(s.job.prev_block.to_display_hex() == env.node.best_hash());
+  return s;
+}
+}  // namespace
+
 TEST_CASE("pipelined configure/subscribe/authorize get ordered answers, set_difficulty first") {
   Env env;
   test::PoolHarness pool(env.cfg);
   REQUIRE(pool.ok());
   REQUIRE(pool.wait_templates(1, 5000));
   test::LineClient c(pool.port());
-  REQUIRE(c.connected());
-  Session s = handshake(c);
-  CHECK(s.en1.size() == 4);
+  Session s = ordered_first_answers(env, c);
   CHECK(s.en2_size == 8);
-  // Exactly set_difficulty(0.001) then the first notify (clean).
-  REQUIRE(s.messages.size() == 2);
-  CHECK(s.messages[0]["method"] == "mining.set_difficulty");
   CHECK(s.messages[0]["id"].is_null());
-  CHECK(s.difficulty == doctest::Approx(0.001));
-  CHECK(s.messages[1]["params"][8] == true);
+  CHECK(s.difficulty == doctest::Approx(0.001));  // the regtest start
   CHECK(s.job.version == 0x20000000);
   CHECK(s.job.nbits == 0x207fffff);
-  CHECK(s.job.prev_block.to_display_hex() == env.node.best_hash());
   CHECK(s.job.merkle_branch.size() == 1);  // one template transaction
 
   // A second miner gets a different extranonce1.
@@ -143,13 +151,7 @@ TEST_CASE("without io_uring and on one send thread the answers are the same") {
   REQUIRE(pool.ok());
   REQUIRE(pool.wait_templates(1, 5000));
   test::LineClient c(pool.port());
-  REQUIRE(c.connected());
-  Session s = handshake(c);
-  CHECK(s.en1.size() == 4);
-  REQUIRE(s.messages.size() == 2);
-  CHECK(s.messages[0]["method"] == "mining.set_difficulty");
-  CHECK(s.messages[1]["params"][8] == true);
-  CHECK(s.job.prev_block.to_display_hex() == env.node.best_hash());
+  ordered_first_answers(env, c);
 }
 
 TEST_CASE("a bad address is refused at authorize with a clear message") {
